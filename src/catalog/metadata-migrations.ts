@@ -1,0 +1,54 @@
+/**
+ * The metadata schema, one migration per entry; a store at `user_version` N runs entries N.. .
+ * Append only: a released migration never changes.
+ */
+export const METADATA_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE workspace_settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+
+  CREATE TABLE registered_models (
+    name            TEXT PRIMARY KEY,
+    description     TEXT,
+    created_by      TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    last_updated_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE model_versions (
+    model_name      TEXT NOT NULL REFERENCES registered_models (name),
+    version         INTEGER NOT NULL,
+    description     TEXT,
+    source          TEXT NOT NULL,
+    run_id          TEXT,
+    artifact_hash   TEXT NOT NULL,
+    onnx_file       TEXT NOT NULL,
+    interface_json  TEXT NOT NULL,
+    signature_json  TEXT,
+    stage           TEXT NOT NULL DEFAULT 'None',
+    created_by      TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    last_updated_at INTEGER NOT NULL,
+    PRIMARY KEY (model_name, version)
+  );
+
+  CREATE TABLE model_version_tags (
+    model_name TEXT NOT NULL,
+    version    INTEGER NOT NULL,
+    key        TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    PRIMARY KEY (model_name, version, key),
+    FOREIGN KEY (model_name, version) REFERENCES model_versions (model_name, version)
+  );
+
+  CREATE TABLE model_aliases (
+    model_name TEXT NOT NULL REFERENCES registered_models (name),
+    alias      TEXT NOT NULL,
+    version    INTEGER NOT NULL,
+    PRIMARY KEY (model_name, alias),
+    FOREIGN KEY (model_name, version) REFERENCES model_versions (model_name, version)
+  );
+  `,
+];

@@ -1,0 +1,26 @@
+import type { Command } from "commander";
+import { initWorkspace } from "../workspace.js";
+import { outputFormat, workspaceDirectory } from "./cli-context.js";
+import { printJson } from "./output.js";
+
+export function addInitCommand(program: Command): void {
+  program
+    .command("init")
+    .description(
+      "create a workspace (default ./.modelsql, or MODELSQL_WORKSPACE); an existing one is kept as it is",
+    )
+    .option("--owner <principal>", "the principal that owns the new workspace (default: your user name)")
+    .action((options: { owner?: string }, command: Command) => {
+      const directory = workspaceDirectory(command);
+      const { created } = initWorkspace(directory, options.owner ? { owner: options.owner } : {});
+      if (outputFormat(command) === "json") {
+        printJson({ workspace: directory, created });
+      } else {
+        process.stdout.write(
+          created
+            ? `Created workspace ${directory}\n`
+            : `Workspace ${directory} already exists; nothing changed.\n`,
+        );
+      }
+    });
+}

@@ -1,0 +1,43 @@
+import { Command, CommanderError } from "commander";
+import { asModelSqlError } from "../errors.js";
+import { addInitCommand } from "./init-command.js";
+import { addModelsCommand } from "./models-command.js";
+
+/** Exit codes: 0 success, 1 an error with a class, 2 a command line commander could not parse. */
+const EXIT_ERROR = 1;
+const EXIT_USAGE = 2;
+
+function buildProgram(): Command {
+  const program = new Command("modelsql")
+    .description("Call registered machine-learning models from SQL.")
+    .option("-w, --workspace <dir>", "the workspace directory (default: MODELSQL_WORKSPACE or ./.modelsql)")
+    .option("--format <format>", "output format of read commands: table or json", "table")
+    .showHelpAfterError()
+    .exitOverride();
+  addInitCommand(program);
+  addModelsCommand(program);
+  return program;
+}
+
+function wantsJson(argv: readonly string[]): boolean {
+  const index = argv.indexOf("--format");
+  return argv.includes("--format=json") || (index >= 0 && argv[index + 1] === "json");
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...argv], { from: "user" });
+    return 0;
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) {
+      return thrown.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    const error = asModelSqlError(thrown);
+    process.stderr.write(
+      wantsJson(argv) ? `${JSON.stringify({ error: error.toJSON() })}\n` : `${error.message}\n`,
+    );
+    return EXIT_ERROR;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,15 @@
+import type { Command } from "commander";
+import { addModelsAliasCommand } from "./models-alias-command.js";
+import { addModelsDescribeCommand } from "./models-describe-command.js";
+import { addModelsListCommand } from "./models-list-command.js";
+import { addModelsRegisterCommand } from "./models-register-command.js";
+import { addModelsStageCommand } from "./models-stage-command.js";
+
+export function addModelsCommand(program: Command): void {
+  const models = program.command("models").description("register, describe and promote model versions");
+  addModelsRegisterCommand(models);
+  addModelsListCommand(models);
+  addModelsDescribeCommand(models);
+  addModelsAliasCommand(models);
+  addModelsStageCommand(models);
+}

@@ -1,0 +1,72 @@
+import type { ModelSignature } from "../models/mlmodel-file.js";
+import type { ModelInterface } from "../models/model-interface.js";
+import type { ModelStage } from "./model-stages.js";
+
+/**
+ * The model registry as modelsql uses it, whatever keeps it: the workspace's own (local) or an
+ * MLflow tracking server. Semantics follow MLflow's: immutable numbered versions, aliases,
+ * legacy stages. Names are canonical three-level names (`main.ml.churn`).
+ */
+
+export interface ModelVersion {
+  readonly name: string;
+  readonly version: number;
+  readonly description: string | null;
+  /** Where the artifact was registered from. */
+  readonly source: string;
+  readonly runId: string | null;
+  /** sha256 of the artifact's files (see artifact-store.ts). */
+  readonly artifactHash: string;
+  /** The artifact directory on this machine, and the ONNX file inside it. */
+  readonly artifactDirectory: string;
+  readonly onnxFile: string;
+  readonly modelInterface: ModelInterface;
+  readonly signature: (ModelSignature & { readonly source: "MLmodel" | "onnx-graph" }) | null;
+  readonly stage: ModelStage;
+  readonly aliases: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+  readonly createdBy: string;
+  readonly createdAt: Date;
+  readonly lastUpdatedAt: Date;
+}
+
+export interface RegisteredModel {
+  readonly name: string;
+  readonly description: string | null;
+  readonly createdBy: string;
+  readonly createdAt: Date;
+  readonly lastUpdatedAt: Date;
+  readonly latestVersion: number | null;
+  readonly aliases: Readonly<Record<string, number>>;
+  readonly versionCount: number;
+}
+
+export interface RegisterVersionRequest {
+  readonly name: string;
+  /** An ONNX file or an MLflow model directory. */
+  readonly path: string;
+  readonly description?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly principal: string;
+}
+
+export interface ModelRegistry {
+  registerVersion(request: RegisterVersionRequest): Promise<ModelVersion>;
+  listModels(): Promise<RegisteredModel[]>;
+  getModel(name: string): Promise<RegisteredModel>;
+  listVersions(name: string): Promise<ModelVersion[]>;
+  getVersion(name: string, version: number): Promise<ModelVersion>;
+  /** The version an alias points to; throws MODEL_VERSION_NOT_FOUND when the alias is not set. */
+  getVersionByAlias(name: string, alias: string): Promise<ModelVersion>;
+  /** The newest version, or the newest in a stage; throws MODEL_VERSION_NOT_FOUND when there is none. */
+  getLatestVersion(name: string, stage?: ModelStage): Promise<ModelVersion>;
+  setAlias(name: string, alias: string, version: number): Promise<void>;
+  /** Returns whether the alias was set. */
+  deleteAlias(name: string, alias: string): Promise<boolean>;
+  transitionStage(
+    name: string,
+    version: number,
+    stage: ModelStage,
+    archiveExisting: boolean,
+  ): Promise<ModelVersion>;
+}

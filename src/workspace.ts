@@ -1,0 +1,75 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { userInfo } from "node:os";
+import { MetadataStore } from "./catalog/metadata-store.js";
+import { type WorkspacePaths, workspacePaths } from "./catalog/workspace-location.js";
+import { ModelSqlError } from "./errors.js";
+import { ArtifactStore } from "./registry/artifact-store.js";
+import { LocalModelRegistry } from "./registry/local-model-registry.js";
+import type { ModelRegistry } from "./registry/model-registry.js";
+
+/**
+ * An open workspace: the composition root that builds the metadata store and the registry.
+ * Nothing is built at import time, so each test opens its own workspace in its own directory.
+ */
+export interface Workspace {
+  readonly paths: WorkspacePaths;
+  /** The principal that owns the workspace and everything in it unless granted otherwise. */
+  readonly owner: string;
+  readonly registry: ModelRegistry;
+  close(): void;
+}
+
+function defaultOwner(): string {
+  try {
+    return userInfo().username || "owner";
+  } catch {
+    return "owner";
+  }
+}
+
+/**
+ * Creates the workspace if it does not exist; an existing one is left as it is.
+ * Returns whether it was created.
+ */
+export function initWorkspace(directory: string, options: { owner?: string } = {}): { created: boolean } {
+  const paths = workspacePaths(directory);
+  const existed = existsSync(paths.metadataDatabase);
+  mkdirSync(paths.artifacts, { recursive: true });
+  mkdirSync(paths.staging, { recursive: true });
+  const store = MetadataStore.open(paths.metadataDatabase, { create: true });
+  try {
+    store.writeTransaction(() => {
+      store.run(
+        "INSERT OR IGNORE INTO workspace_settings (key, value) VALUES ('owner', ?)",
+        options.owner ?? defaultOwner(),
+      );
+      store.run(
+        "INSERT OR IGNORE INTO workspace_settings (key, value) VALUES ('created_at', ?)",
+        new Date().toISOString(),
+      );
+    });
+  } finally {
+    store.close();
+  }
+  return { created: !existed };
+}
+
+export function openWorkspace(directory: string): Workspace {
+  const paths = workspacePaths(directory);
+  if (!existsSync(paths.metadataDatabase)) {
+    throw new ModelSqlError("WORKSPACE_NOT_FOUND", `There is no modelsql workspace at '${directory}'.`, {
+      hint: "Create one with `modelsql init`, or point to one with --workspace DIR or MODELSQL_WORKSPACE.",
+    });
+  }
+  const store = MetadataStore.open(paths.metadataDatabase, { create: false });
+  const owner = store.get<{ value: string }>(
+    "SELECT value FROM workspace_settings WHERE key = 'owner'",
+  )?.value;
+  const artifacts = new ArtifactStore(paths.artifacts, paths.staging);
+  return {
+    paths,
+    owner: owner ?? defaultOwner(),
+    registry: new LocalModelRegistry(store, artifacts),
+    close: () => store.close(),
+  };
+}
