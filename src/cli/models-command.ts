@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { addModelsAliasCommand } from "./models-alias-command.js";
 import { addModelsDescribeCommand } from "./models-describe-command.js";
 import { addModelsListCommand } from "./models-list-command.js";
+import { addModelsPredictCommand } from "./models-predict-command.js";
 import { addModelsRegisterCommand } from "./models-register-command.js";
 import { addModelsStageCommand } from "./models-stage-command.js";
 
@@ -12,4 +13,5 @@ export function addModelsCommand(program: Command): void {
   addModelsDescribeCommand(models);
   addModelsAliasCommand(models);
   addModelsStageCommand(models);
+  addModelsPredictCommand(models);
 }

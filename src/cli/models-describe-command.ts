@@ -5,6 +5,7 @@ import type { ModelVersion, RegisteredModel } from "../registry/model-registry.j
 import { resolveModelUri } from "../registry/model-uri-resolution.js";
 import type { Workspace } from "../workspace.js";
 import { outputFormat, withWorkspace } from "./cli-context.js";
+import { modelUriOf } from "./model-target.js";
 import { printFields, printJson, printTable } from "./output.js";
 
 function signatureType(spec: SignatureSpec | undefined): string {
@@ -91,8 +92,8 @@ function printModel(model: RegisteredModel, versions: readonly ModelVersion[]): 
 
 /** `name` alone describes the model; `name/3`, `name@alias`, `name/Production`, `name/latest` or a models:/ URI, one version. */
 async function describe(workspace: Workspace, target: string, json: boolean): Promise<void> {
-  if (target.startsWith("models:/") || target.includes("/") || target.includes("@")) {
-    const uri = target.startsWith("models:/") ? target : `models:/${target}`;
+  const uri = modelUriOf(target);
+  if (uri) {
     const version = await resolveModelUri(workspace.registry, uri);
     if (json) printJson(version);
     else printVersion(version);
