@@ -1,5 +1,14 @@
 import { createHash, randomUUID } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import path from "node:path";
 
 /**
@@ -25,6 +34,22 @@ export class ArtifactStore {
       copyFileSync(path.join(root, file), target);
     }
     return staged;
+  }
+
+  /**
+   * Removes staging directories left by registrations that were killed mid-copy. Only old ones:
+   * a young one may belong to a registration running in another process right now.
+   */
+  removeAbandonedStaging(olderThanMilliseconds: number, now: number = Date.now()): void {
+    if (!existsSync(this.stagingDirectory)) return;
+    for (const entry of readdirSync(this.stagingDirectory)) {
+      const staged = path.join(this.stagingDirectory, entry);
+      try {
+        if (now - statSync(staged).mtimeMs > olderThanMilliseconds) this.discard(staged);
+      } catch {
+        // Removed by another process meanwhile: nothing left to do.
+      }
+    }
   }
 
   discard(staged: string): void {

@@ -15,6 +15,9 @@ import type {
 import { ACTIVE_STAGES, type ModelStage } from "./model-stages.js";
 import { validateStagedModel } from "./model-validation.js";
 
+/** A registration copies and validates in seconds; a staging directory a day old was abandoned. */
+const ABANDONED_STAGING_AGE_MS = 24 * 60 * 60 * 1000;
+
 interface ModelRow {
   name: string;
   description: string | null;
@@ -50,6 +53,7 @@ export class LocalModelRegistry implements ModelRegistry {
   async registerVersion(request: RegisterVersionRequest): Promise<ModelVersion> {
     const name = canonicalThreeLevelName(request.name, "model");
     const source = inspectModelSource(request.path);
+    this.artifacts.removeAbandonedStaging(ABANDONED_STAGING_AGE_MS);
     const staged = this.artifacts.stage(source.root, source.files);
     let stored: { hash: string; created: boolean };
     let checked: { modelInterface: ModelInterface; signature: ModelVersion["signature"] };

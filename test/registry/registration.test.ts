@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ModelSqlError } from "../../src/errors.js";
@@ -177,5 +177,24 @@ describe("registering model versions", () => {
     });
     await expect(attempt).rejects.toMatchObject({ errorClass: "INVALID_PARAMETER_VALUE" });
     expect((await registryState()).models).toEqual([]);
+  });
+});
+
+describe("staging left by a killed registration", () => {
+  it("is removed once it is old, while a young one (another process at work) is kept", async () => {
+    const staging = path.join(directory, "staging");
+    const abandoned = path.join(staging, "abandoned");
+    const young = path.join(staging, "young");
+    mkdirSync(abandoned);
+    mkdirSync(young);
+    writeFileSync(path.join(abandoned, "model.onnx"), "half a model");
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+    utimesSync(abandoned, twoDaysAgo, twoDaysAgo);
+    await workspace.registry.registerVersion({
+      name: "main.ml.churn",
+      path: LOGISTIC_REGRESSION_DIRECTORY,
+      principal: "admin",
+    });
+    expect(readdirSync(staging)).toEqual(["young"]);
   });
 });
