@@ -25,6 +25,9 @@ export class MetadataStore {
   }
 
   private migrate(): void {
+    // Read first: readers must not queue for the write lock on every open.
+    const seen = this.database.pragma("user_version", { simple: true }) as number;
+    if (seen >= METADATA_MIGRATIONS.length) return;
     this.writeTransaction(() => {
       const current = this.database.pragma("user_version", { simple: true }) as number;
       for (let version = current; version < METADATA_MIGRATIONS.length; version += 1) {

@@ -1,5 +1,13 @@
 import { once } from "node:events";
-import { createReadStream, createWriteStream, existsSync, openSync, renameSync, rmSync } from "node:fs";
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import path from "node:path";
 import type { Writable } from "node:stream";
 import type { Command } from "commander";
@@ -88,7 +96,11 @@ async function predict(
 
   try {
     if (!json) await write(sink, stringify([header]));
-    const parser = createReadStream(options.input).pipe(parse({ columns: true, skip_empty_lines: true }));
+    const parser = parse({ columns: true, skip_empty_lines: true });
+    const reader = createReadStream(options.input);
+    // pipe() does not forward read errors; hand them to the parser so the loop below throws.
+    reader.on("error", (error) => parser.destroy(error));
+    reader.pipe(parser);
     let checked = false;
     for await (const record of parser as AsyncIterable<Record<string, string>>) {
       if (!checked) {
@@ -112,6 +124,30 @@ async function predict(
   } finally {
     model.dispose();
   }
+}
+
+/** Errors of reading the input (csv-parse's, the file system's) as the user's to fix, not bugs. */
+function asInputError(error: unknown, input: string): unknown {
+  if (error instanceof ModelSqlError) return error;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && code.startsWith("CSV_")) {
+    return new ModelSqlError(
+      "DATATYPE_MISMATCH",
+      `'${input}' is not a CSV file modelsql can read: ${describeCause(error)}`,
+      {
+        hint: "Give a CSV file with a header row naming the model's inputs.",
+        cause: error,
+      },
+    );
+  }
+  if (typeof code === "string" && /^E[A-Z]+$/.test(code)) {
+    return new ModelSqlError(
+      "INVALID_PARAMETER_VALUE",
+      `Cannot read or write a file: ${describeCause(error)}`,
+      { cause: error },
+    );
+  }
+  return error;
 }
 
 export function addModelsPredictCommand(models: Command): void {
@@ -139,11 +175,10 @@ export function addModelsPredictCommand(models: Command): void {
           },
         );
       }
-      if (!existsSync(options.input)) {
-        throw new ModelSqlError(
-          "INVALID_PARAMETER_VALUE",
-          `The input file '${options.input}' does not exist.`,
-        );
+      if (!existsSync(options.input) || !statSync(options.input).isFile()) {
+        throw new ModelSqlError("INVALID_PARAMETER_VALUE", `The input '${options.input}' is not a file.`, {
+          hint: "Give the path of a CSV file.",
+        });
       }
       if (options.limit !== undefined && !/^\d+$/.test(options.limit)) {
         throw new ModelSqlError(
@@ -155,7 +190,11 @@ export function addModelsPredictCommand(models: Command): void {
       await withWorkspace(command, async (workspace) => {
         const version = await resolveModelUri(workspace.registry, uri);
         if (!options.output) {
-          await predict(version, options, process.stdout, json);
+          try {
+            await predict(version, options, process.stdout, json);
+          } catch (error) {
+            throw asInputError(error, options.input);
+          }
           return;
         }
         // Written beside the target and renamed at the end, so a failed run leaves no partial file.
@@ -170,10 +209,15 @@ export function addModelsPredictCommand(models: Command): void {
           );
         }
         const file = createWriteStream("", { fd: descriptor });
+        let writeError: unknown;
+        file.on("error", (error) => {
+          writeError = error;
+        });
         try {
           const rows = await predict(version, options, file, json);
           file.end();
-          await once(file, "finish");
+          if (!writeError) await once(file, "finish");
+          if (writeError) throw writeError;
           renameSync(partial, options.output);
           process.stderr.write(
             `Scored ${rows} rows with ${version.name} version ${version.version} into ${options.output}\n`,
@@ -181,7 +225,7 @@ export function addModelsPredictCommand(models: Command): void {
         } catch (error) {
           file.destroy();
           rmSync(partial, { force: true });
-          throw error;
+          throw asInputError(error, options.input);
         }
       });
     });

@@ -12,7 +12,7 @@ import {
 export const ONNX_FIELDS = {
   model: { opsetImport: 8, graph: 7 },
   opsetImport: { domain: 1, version: 2 },
-  graph: { node: 1, initializer: 5, input: 11, output: 12 },
+  graph: { node: 1, initializer: 5, input: 11, output: 12, valueInfo: 13 },
   node: { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 },
   attribute: { name: 1, ints: 8, strings: 9 },
   tensor: { externalData: 13, dataLocation: 14 },
@@ -114,7 +114,8 @@ export function readOnnxGraph(modelBytes: Uint8Array): OnnxGraphSummary {
   });
   const defaultDomainImported = fieldsNumbered(modelFields, ONNX_FIELDS.model.opsetImport).some((field) => {
     const opset = payload(modelBytes, field);
-    return stringOf(opset, readFields(opset), ONNX_FIELDS.opsetImport.domain) === "";
+    const domain = stringOf(opset, readFields(opset), ONNX_FIELDS.opsetImport.domain);
+    return domain === "" || domain === "ai.onnx";
   });
   const externalDataFiles = [
     ...new Set(

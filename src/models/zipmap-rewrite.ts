@@ -59,10 +59,11 @@ function floatMatrixOutput(name: string, classes: number): Uint8Array {
 }
 
 function defaultDomainOpset(): Uint8Array {
-  // Identity exists since opset 1 of the default domain.
+  // Only for a model that imports no default-domain operators at all; ONNX Runtime supports
+  // the default domain from opset 7, and Identity is the same in every version since.
   return concatBytes([
     encodeStringField(ONNX_FIELDS.opsetImport.domain, ""),
-    encodeVarintField(ONNX_FIELDS.opsetImport.version, 1),
+    encodeVarintField(ONNX_FIELDS.opsetImport.version, 13),
   ]);
 }
 
@@ -106,11 +107,12 @@ export function rewriteZipMapOutputs(modelBytes: Uint8Array, graph: OnnxGraphSum
     graph.graphFields.map((field) => {
       const node = replacedNodes.get(field.start);
       if (node) return node;
-      if (field.field === ONNX_FIELDS.graph.output) {
+      if (field.field === ONNX_FIELDS.graph.output || field.field === ONNX_FIELDS.graph.valueInfo) {
         const valueInfo = payload(graphBytes, field);
         const name = stringOf(valueInfo, readFields(valueInfo), ONNX_FIELDS.valueInfo.name);
         const output = replacedOutputs.get(name);
-        if (output) return output;
+        // A value_info entry would still declare the output a sequence of maps: drop it.
+        if (output) return field.field === ONNX_FIELDS.graph.output ? output : new Uint8Array(0);
       }
       return graphBytes.subarray(field.start, field.end);
     }),

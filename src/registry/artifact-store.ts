@@ -28,10 +28,15 @@ export class ArtifactStore {
   /** Copies `files` (relative to `root`) into a new staging directory and returns it. */
   stage(root: string, files: readonly string[]): string {
     const staged = path.join(this.stagingDirectory, randomUUID());
-    for (const file of files) {
-      const target = path.join(staged, file);
-      mkdirSync(path.dirname(target), { recursive: true });
-      copyFileSync(path.join(root, file), target);
+    try {
+      for (const file of files) {
+        const target = path.join(staged, file);
+        mkdirSync(path.dirname(target), { recursive: true });
+        copyFileSync(path.join(root, file), target);
+      }
+    } catch (error) {
+      this.discard(staged);
+      throw error;
     }
     return staged;
   }

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import type { MetadataStore } from "../catalog/metadata-store.js";
 import { canonicalThreeLevelName } from "../catalog/three-level-name.js";
@@ -70,7 +71,13 @@ export class LocalModelRegistry implements ModelRegistry {
       );
       return this.versionOrThrow(name, version);
     } catch (error) {
-      if (stored.created && !this.artifactReferenced(stored.hash)) this.artifacts.remove(stored.hash);
+      // Under the write lock, so no other process can be registering a version of the same
+      // content between the check and the removal (its insert checks the directory exists).
+      if (stored.created) {
+        this.store.writeTransaction(() => {
+          if (!this.artifactReferenced(stored.hash)) this.artifacts.remove(stored.hash);
+        });
+      }
       throw error;
     }
   }
@@ -82,6 +89,16 @@ export class LocalModelRegistry implements ModelRegistry {
     hash: string,
     checked: { modelInterface: ModelInterface; signature: ModelVersion["signature"] },
   ): number {
+    if (!existsSync(this.artifacts.directoryOf(hash))) {
+      // Another process stored the same content, failed, and removed it just now.
+      throw new ModelSqlError(
+        "INTERNAL_ERROR",
+        "The artifact was removed by a failed registration in another process.",
+        {
+          hint: "Run the same command again.",
+        },
+      );
+    }
     const at = this.now().getTime();
     this.store.run(
       `INSERT INTO registered_models (name, description, created_by, created_at, last_updated_at)

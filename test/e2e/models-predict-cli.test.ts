@@ -125,3 +125,21 @@ describe("modelsql models predict", () => {
     expect(run.stderr).toMatch(/names a model but not which version\. Say main\.ml\.churn\/<version>/);
   });
 });
+
+describe("modelsql models predict with unreadable input", () => {
+  it("a directory as input is a user error with a class, not a crash", async () => {
+    const run = await runCli(workspace, ["models", "predict", "main.ml.churn/2", "-i", parent]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^\[INVALID_PARAMETER_VALUE\] The input '.*' is not a file\. Give the path of a CSV file\./,
+    );
+  });
+
+  it("a malformed CSV is a DATATYPE_MISMATCH naming the file", async () => {
+    const input = path.join(parent, "ragged.csv");
+    writeFileSync(input, `${readFileSync(TELCO, "utf8").split("\n")[0]}\nonly,three,cells\n`);
+    const run = await runCli(workspace, ["models", "predict", "main.ml.churn/2", "-i", input]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^\[DATATYPE_MISMATCH\] '.*ragged\.csv' is not a CSV file modelsql can read/);
+  });
+});

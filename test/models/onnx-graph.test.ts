@@ -46,3 +46,15 @@ describe("reading and rewriting ONNX graphs at the wire level", () => {
     expect(() => readOnnxGraph(new TextEncoder().encode("customer_id,churn\n1,0\n"))).toThrow();
   });
 });
+
+describe("ZipMap rewrite and opset imports", () => {
+  it("adds no second default-domain import to a model that has one", () => {
+    const bytes = readFileSync(ZIPMAP_MODEL_FILE);
+    const graph = readOnnxGraph(bytes);
+    expect(graph.defaultDomainImported).toBe(true);
+    const rewrite = rewriteZipMapOutputs(bytes, graph);
+    const imports = (summary: typeof graph) =>
+      summary.modelFields.filter((field) => field.field === 8).length;
+    expect(imports(readOnnxGraph(rewrite.modelBytes))).toBe(imports(graph));
+  });
+});
