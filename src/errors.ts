@@ -12,12 +12,18 @@ export const ERROR_CLASSES = {
   PARSE_SYNTAX_ERROR: "42601",
   DATATYPE_MISMATCH: "42K09",
   WRONG_NUM_ARGS: "42605",
+  ROUTINE_ALREADY_EXISTS: "42723",
+  NULL_PREDICTION_INPUT: "22004",
+  MODEL_EXECUTION_FAILED: "38000",
+  OPERATION_CANCELLED: "57014",
   INVALID_PARAMETER_VALUE: "22023",
   MODEL_NOT_FOUND: "42704",
   MODEL_VERSION_NOT_FOUND: "42704",
   MODEL_INVALID: "22000",
   WORKSPACE_NOT_FOUND: "58030",
   UNSUPPORTED_STATEMENT: "0A000",
+  UNRESOLVED_COLUMN: "42703",
+  SQL_EXECUTION_ERROR: "42000",
   INTERNAL_ERROR: "XX000",
 } as const;
 
@@ -33,6 +39,8 @@ export interface ModelSqlErrorOptions {
   /** What to do about it, in one sentence. */
   readonly hint?: string;
   readonly position?: SqlPosition;
+  /** For SQL errors: the line with a caret under the position, shown below the message. */
+  readonly snippet?: string;
   readonly cause?: unknown;
 }
 
@@ -47,7 +55,8 @@ export class ModelSqlError extends Error {
     const sqlState = ERROR_CLASSES[errorClass];
     const sentence = /[.!?]$/.test(detail) ? detail : `${detail}.`;
     const advice = options.hint ? ` ${options.hint}` : "";
-    super(`[${errorClass}] ${sentence}${advice} SQLSTATE: ${sqlState}`, { cause: options.cause });
+    const snippet = options.snippet ? `\n${options.snippet}` : "";
+    super(`[${errorClass}] ${sentence}${advice} SQLSTATE: ${sqlState}${snippet}`, { cause: options.cause });
     this.name = "ModelSqlError";
     this.errorClass = errorClass;
     this.sqlState = sqlState;

@@ -2,7 +2,9 @@ import { existsSync, mkdirSync } from "node:fs";
 import { userInfo } from "node:os";
 import { MetadataStore } from "./catalog/metadata-store.js";
 import { type WorkspacePaths, workspacePaths } from "./catalog/workspace-location.js";
+import { WorkspaceSettings } from "./catalog/workspace-settings.js";
 import { ModelSqlError } from "./errors.js";
+import { FunctionCatalog } from "./functions/function-catalog.js";
 import { ArtifactStore } from "./registry/artifact-store.js";
 import { LocalModelRegistry } from "./registry/local-model-registry.js";
 import type { ModelRegistry } from "./registry/model-registry.js";
@@ -16,6 +18,8 @@ export interface Workspace {
   /** The principal that owns the workspace and everything in it unless granted otherwise. */
   readonly owner: string;
   readonly registry: ModelRegistry;
+  readonly functions: FunctionCatalog;
+  readonly settings: WorkspaceSettings;
   close(): void;
 }
 
@@ -36,6 +40,7 @@ export function initWorkspace(directory: string, options: { owner?: string } = {
   const existed = existsSync(paths.metadataDatabase);
   mkdirSync(paths.artifacts, { recursive: true });
   mkdirSync(paths.staging, { recursive: true });
+  mkdirSync(paths.data, { recursive: true });
   const store = MetadataStore.open(paths.metadataDatabase, { create: true });
   try {
     store.writeTransaction(() => {
@@ -66,10 +71,13 @@ export function openWorkspace(directory: string): Workspace {
     "SELECT value FROM workspace_settings WHERE key = 'owner'",
   )?.value;
   const artifacts = new ArtifactStore(paths.artifacts, paths.staging);
+  mkdirSync(paths.data, { recursive: true });
   return {
     paths,
     owner: owner ?? defaultOwner(),
     registry: new LocalModelRegistry(store, artifacts),
+    functions: new FunctionCatalog(store),
+    settings: new WorkspaceSettings(store),
     close: () => store.close(),
   };
 }

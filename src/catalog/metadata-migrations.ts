@@ -51,4 +51,13 @@ export const METADATA_MIGRATIONS: readonly string[] = [
     FOREIGN KEY (model_name, version) REFERENCES model_versions (model_name, version)
   );
   `,
+  `
+  CREATE TABLE functions (
+    name            TEXT PRIMARY KEY,
+    definition_json TEXT NOT NULL,
+    created_by      TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    last_updated_at INTEGER NOT NULL
+  );
+  `,
 ];

@@ -23,6 +23,8 @@ export function workspacePaths(directory: string) {
     metadataDatabase: path.join(directory, "metadata.sqlite"),
     artifacts: path.join(directory, "artifacts"),
     staging: path.join(directory, "staging"),
+    /** DuckDB data files, one per Unity Catalog catalog: `data/main.duckdb`. */
+    data: path.join(directory, "data"),
   } as const;
 }
 

@@ -1,0 +1,46 @@
+import { parseThreeLevelName } from "../../catalog/three-level-name.js";
+import type { FunctionDefinition } from "../../functions/function-definition.js";
+import { duckdbDatabaseOf, quoteIdentifier } from "./duckdb-catalog-names.js";
+import { positionalUdfName, structUdfName } from "./udf-names.js";
+
+/** The DuckDB database, schema and macro name a function lives at. */
+export function macroLocation(definition: FunctionDefinition): {
+  database: string;
+  schema: string;
+  name: string;
+} {
+  const name = parseThreeLevelName(definition.name, "function");
+  return { database: duckdbDatabaseOf(name.catalog), schema: name.schema, name: name.object };
+}
+
+/** The STRUCT call form's macro parameter: `features`, unless a parameter already has that name. */
+function structParameterName(definition: FunctionDefinition): string {
+  const taken = new Set(definition.parameters.map((parameter) => parameter.name.toLowerCase()));
+  let candidate = "features";
+  while (taken.has(candidate)) candidate = `${candidate}_struct`;
+  return candidate;
+}
+
+/**
+ * The macro that gives a prediction function its three-level name in DuckDB. It has two
+ * overloads, told apart by argument count: the positional form passes the arguments to the
+ * positional UDF; the one-argument form passes a STRUCT to the struct UDF, which DuckDB casts
+ * to the declared field types by field name (any field order). A one-parameter function has
+ * the positional form only, since the two would have the same arity.
+ */
+export function macroBody(definition: FunctionDefinition): string {
+  const parameters = definition.parameters.map((parameter) => quoteIdentifier(parameter.name)).join(", ");
+  const positional = `(${parameters}) AS ${quoteIdentifier(positionalUdfName(definition.name))}(${parameters})`;
+  if (definition.parameters.length === 1) return positional;
+  const struct = quoteIdentifier(structParameterName(definition));
+  return `${positional}, (${struct}) AS ${quoteIdentifier(structUdfName(definition.name))}(${struct})`;
+}
+
+export function createMacroSql(definition: FunctionDefinition): string[] {
+  const location = macroLocation(definition);
+  const schema = `${quoteIdentifier(location.database)}.${quoteIdentifier(location.schema)}`;
+  return [
+    `CREATE SCHEMA IF NOT EXISTS ${schema}`,
+    `CREATE OR REPLACE MACRO ${schema}.${quoteIdentifier(location.name)}${macroBody(definition)}`,
+  ];
+}

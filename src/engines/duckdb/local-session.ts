@@ -1,0 +1,256 @@
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { type DuckDBConnection, DuckDBInstance, type DuckDBResult } from "@duckdb/node-api";
+import type { SessionDefaults } from "../../catalog/workspace-settings.js";
+import { ModelSqlError, type SqlPosition } from "../../errors.js";
+import type { FunctionDefinition } from "../../functions/function-definition.js";
+import { ModelSessionCache } from "../../models/model-session-cache.js";
+import {
+  type AnalysedStatement,
+  analyseStatement,
+  type QueryParse,
+} from "../../sql/analyse/statement-analysis.js";
+import { rewriteCatalogNames } from "../../sql/rewrite/catalog-names-rewrite.js";
+import { positionOf, splitStatements } from "../../sql/sql-tokens.js";
+import type { Workspace } from "../../workspace.js";
+import { duckdbDatabaseOf, quoteIdentifier, quoteLiteral } from "./duckdb-catalog-names.js";
+import { type FailedStatement, translateDuckdbError } from "./duckdb-error-translation.js";
+import { createMacroSql, macroLocation } from "./function-macros.js";
+import type { ScoringHooks } from "./prediction-udf.js";
+import { type BoundVersion, UdfRegistrations } from "./udf-registrations.js";
+
+export interface LocalSessionOptions {
+  /** Overrides the workspace's session defaults. */
+  readonly defaults?: Partial<SessionDefaults>;
+  /** ONNX Runtime intra-op threads per run (default: the machine's cores). */
+  readonly intraOpThreads?: number;
+  /** DuckDB worker threads (default: DuckDB's own, the machine's cores). */
+  readonly duckdbThreads?: number;
+}
+
+/** One statement as it was run: the user's text, what DuckDB ran, and the versions bound. */
+export interface ExecutedStatement {
+  readonly analysis: AnalysedStatement;
+  readonly executedText: string;
+  readonly boundVersions: ReadonlyMap<string, BoundVersion>;
+  /** What error translation needs to explain a failure of this statement. */
+  readonly failure: FailedStatement;
+}
+
+/**
+ * A local engine session over a workspace: DuckDB in this process, with the workspace's data
+ * files attached (one per catalog), every prediction function as a vectorized ONNX UDF, and the
+ * Unity Catalog names of the statements mapped onto DuckDB's. Every statement is analysed and
+ * rewritten before it runs, and the functions' aliases and stages are resolved just before.
+ */
+export class LocalSession {
+  private hooks: ScoringHooks = {};
+  private macrosInSync = "";
+
+  private constructor(
+    private readonly workspace: Workspace,
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+    private readonly sessions: ModelSessionCache,
+    private readonly udfs: UdfRegistrations,
+  ) {}
+
+  static async open(workspace: Workspace, options: LocalSessionOptions = {}): Promise<LocalSession> {
+    const config: Record<string, string> = {};
+    if (options.duckdbThreads) config.threads = String(options.duckdbThreads);
+    const instance = await DuckDBInstance.create(":memory:", config);
+    const connection = await instance.connect();
+    const sessions = new ModelSessionCache(options.intraOpThreads);
+    let session: LocalSession | undefined;
+    const hooks: ScoringHooks = { onChunkScored: (rows) => session?.hooks.onChunkScored?.(rows) };
+    session = new LocalSession(
+      workspace,
+      instance,
+      connection,
+      sessions,
+      new UdfRegistrations(connection, workspace.registry, sessions, hooks),
+    );
+    try {
+      await session.attachCatalogs();
+      await session.applyDefaults({ ...workspace.settings.sessionDefaults(), ...options.defaults });
+    } catch (error) {
+      session.close();
+      throw error;
+    }
+    return session;
+  }
+
+  /** Attaches data/<catalog>.duckdb for main, every catalog holding a function, and any other file there. */
+  private async attachCatalogs(): Promise<void> {
+    const catalogs = new Set(["main"]);
+    for (const stored of this.workspace.functions.list())
+      catalogs.add(stored.definition.name.split(".")[0] as string);
+    if (existsSync(this.workspace.paths.data)) {
+      for (const file of readdirSync(this.workspace.paths.data))
+        if (file.endsWith(".duckdb")) catalogs.add(file.slice(0, -".duckdb".length));
+    }
+    for (const catalog of catalogs) await this.attachCatalog(catalog);
+  }
+
+  private async attachCatalog(catalog: string): Promise<void> {
+    const database = duckdbDatabaseOf(catalog);
+    const attached = await this.connection.runAndReadAll(
+      `SELECT 1 FROM duckdb_databases() WHERE database_name = ${quoteLiteral(database)}`,
+    );
+    if (attached.currentRowCount > 0) return;
+    const file = path.join(this.workspace.paths.data, `${catalog}.duckdb`);
+    try {
+      await this.connection.run(`ATTACH ${quoteLiteral(file)} AS ${quoteIdentifier(database)}`);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ModelSqlError(
+        "SQL_EXECUTION_ERROR",
+        `Cannot open the data of catalog ${catalog} (${file}): ${reason}`,
+        {
+          hint: /lock/i.test(reason)
+            ? "Another modelsql process is writing to this workspace's data; run the command again when it ends."
+            : undefined,
+          cause: error,
+        },
+      );
+    }
+  }
+
+  /** Sets the current schema and the search path (tables and functions) in DuckDB's terms. */
+  async applyDefaults(defaults: SessionDefaults): Promise<void> {
+    const schemas = [defaults.currentSchema, ...defaults.path].map((text) => {
+      const [catalog, schema] = text.split(".");
+      if (!catalog || !schema)
+        throw new ModelSqlError("INVALID_PARAMETER_VALUE", `'${text}' is not catalog.schema`);
+      return { catalog: catalog.toLowerCase(), schema: schema.toLowerCase() };
+    });
+    for (const { catalog, schema } of schemas) {
+      await this.attachCatalog(catalog);
+      await this.connection.run(
+        `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(duckdbDatabaseOf(catalog))}.${quoteIdentifier(schema)}`,
+      );
+    }
+    const dotted = schemas.map(
+      ({ catalog, schema }) => `${quoteIdentifier(duckdbDatabaseOf(catalog))}.${quoteIdentifier(schema)}`,
+    );
+    await this.connection.run(`USE ${dotted[0]}`);
+    await this.connection.run(`SET search_path = ${quoteLiteral(dotted.join(","))}`);
+  }
+
+  /** Creates, replaces and drops macros so DuckDB's match the function catalog. */
+  private async syncMacros(definitions: readonly FunctionDefinition[]): Promise<void> {
+    const signature = JSON.stringify(definitions);
+    if (signature === this.macrosInSync) return;
+    for (const definition of definitions) {
+      await this.attachCatalog(definition.name.split(".")[0] as string);
+      for (const sql of createMacroSql(definition)) await this.connection.run(sql);
+    }
+    const wanted = new Set(definitions.map((definition) => JSON.stringify(macroLocation(definition))));
+    const existing = await this.connection.runAndReadAll(
+      "SELECT DISTINCT database_name AS database, schema_name AS schema, function_name AS name FROM duckdb_functions() WHERE function_type = 'macro' AND macro_definition LIKE '%\"modelsql:%'",
+    );
+    for (const row of existing.getRowObjects() as { database: string; schema: string; name: string }[]) {
+      if (wanted.has(JSON.stringify({ database: row.database, schema: row.schema, name: row.name })))
+        continue;
+      await this.connection.run(
+        `DROP MACRO IF EXISTS ${[row.database, row.schema, row.name].map(quoteIdentifier).join(".")}`,
+      );
+    }
+    this.macrosInSync = signature;
+  }
+
+  private async parseQuery(query: string): Promise<QueryParse> {
+    const reader = await this.connection.runAndReadAll("SELECT json_serialize_sql($1::VARCHAR) AS tree", [
+      query,
+    ]);
+    const tree = JSON.parse(String(reader.getRowObjects()[0]?.tree)) as Record<string, unknown>;
+    if (tree.error) {
+      const offset = tree.position === undefined ? undefined : Number(tree.position);
+      return { ok: false, message: String(tree.error_message ?? "syntax error"), offset };
+    }
+    const statements = tree.statements as unknown[];
+    if (statements.length !== 1) return { ok: false, message: "expected one query", offset: 0 };
+    return { ok: true, tree: statements[0] };
+  }
+
+  /** Observers for the statements that follow (progress, cancellation). */
+  setScoringHooks(hooks: ScoringHooks): void {
+    this.hooks = hooks;
+  }
+
+  /**
+   * Runs a script: every statement but the last runs to completion; the last one's result is
+   * returned as a stream, so a long result never sits in memory whole.
+   */
+  async execute(script: string): Promise<{ result: DuckDBResult; statement: ExecutedStatement }> {
+    const statements = splitStatements(script);
+    if (statements.length === 0)
+      throw new ModelSqlError("PARSE_SYNTAX_ERROR", "There is no statement to run", {
+        hint: "Pass a SQL statement.",
+      });
+    let last: { result: DuckDBResult; statement: ExecutedStatement } | undefined;
+    for (const [index, { text, offset }] of statements.entries()) {
+      const toPosition = (statementOffset: number): SqlPosition =>
+        positionOf(script, offset + statementOffset);
+      const analysis = await analyseStatement(text, (query) => this.parseQuery(query), { script, offset });
+      const edited = rewriteCatalogNames(text, analysis);
+      const definitions = this.workspace.functions.list().map((stored) => stored.definition);
+      // UDFs first: DuckDB checks at CREATE MACRO that the functions a macro calls exist.
+      await this.udfs.refresh(definitions);
+      await this.syncMacros(definitions);
+      const failure: FailedStatement = {
+        executedText: edited.text,
+        positionOf: (executedOffset) => toPosition(edited.originalOffset(executedOffset)),
+        executedOffsetOf: (statementOffset) => edited.editedOffset(statementOffset),
+        userText: script,
+        references: analysis.references,
+        functions: new Map(definitions.map((definition) => [definition.name, definition])),
+        connection: this.connection,
+      };
+      const statement: ExecutedStatement = {
+        analysis,
+        executedText: edited.text,
+        boundVersions: this.udfs.current,
+        failure,
+      };
+      try {
+        const result =
+          index === statements.length - 1
+            ? await this.connection.stream(edited.text)
+            : await this.connection.run(edited.text);
+        // A streamed result fails on its first fetch, not at stream(); fetch it here so errors
+        // surface with their statement.
+        last = { result, statement };
+      } catch (error) {
+        throw await translateDuckdbError(error, failure);
+      }
+    }
+    return last as { result: DuckDBResult; statement: ExecutedStatement };
+  }
+
+  /** Translates an error DuckDB raised while a statement's result was being read. */
+  translate(error: unknown, statement: ExecutedStatement): Promise<ModelSqlError> {
+    return translateDuckdbError(error, statement.failure);
+  }
+
+  /** Runs a script and reads the last result whole, as JavaScript values: for tests and small results. */
+  async queryRows(script: string): Promise<Record<string, unknown>[]> {
+    const { result, statement } = await this.execute(script);
+    try {
+      const reader = await result.getRowObjectsJS();
+      return reader as Record<string, unknown>[];
+    } catch (error) {
+      throw await this.translate(error, statement);
+    }
+  }
+
+  interrupt(): void {
+    this.connection.interrupt();
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+    this.sessions.dispose();
+  }
+}

@@ -1,0 +1,194 @@
+import {
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  type DuckDBDataChunk,
+  DuckDBScalarFunction,
+  type DuckDBType,
+  type DuckDBVector,
+  FLOAT,
+  INTEGER,
+  MAP,
+  mapValue,
+  STRUCT,
+  structValue,
+  VARCHAR,
+} from "@duckdb/node-api";
+import type { Tensor } from "onnxruntime-node";
+import { describeCause, ModelSqlError } from "../../errors.js";
+import type { FunctionBinding } from "../../functions/function-binding.js";
+import type { ParameterType } from "../../functions/sql-types.js";
+import type { OnnxModel } from "../../models/onnx-model.js";
+import { feedTensor } from "./feed-tensors.js";
+import { positionalUdfName, structUdfName } from "./udf-names.js";
+import { type ArgumentColumn, readArgumentColumns } from "./vector-columns.js";
+
+const DUCKDB_TYPES: Readonly<Record<ParameterType, DuckDBType>> = {
+  BOOLEAN,
+  INT: INTEGER,
+  BIGINT,
+  FLOAT,
+  DOUBLE,
+  STRING: VARCHAR,
+};
+
+export type CallForm = "positional" | "struct";
+
+/** Observers of scoring, for progress bars and cancellation; called on the scoring thread. */
+export interface ScoringHooks {
+  /** After each chunk; throwing here (say, on cancel) fails the statement. */
+  readonly onChunkScored?: (rows: number) => void;
+}
+
+export function returnTypeOf(binding: FunctionBinding): DuckDBType {
+  const label = binding.labelType === "STRING" ? VARCHAR : BIGINT;
+  switch (binding.definition.returns.kind) {
+    case "probability":
+      return DOUBLE;
+    case "label":
+      return label;
+    case "struct":
+      return STRUCT({ label, probabilities: MAP(VARCHAR, DOUBLE), model: VARCHAR, version: INTEGER });
+  }
+}
+
+export function parameterTypesOf(binding: FunctionBinding, form: CallForm): DuckDBType[] {
+  const types = binding.inputs.map(({ parameter }) => DUCKDB_TYPES[parameter.type]);
+  if (form === "positional") return types;
+  return [
+    STRUCT(
+      Object.fromEntries(
+        binding.inputs.map(({ parameter }, index) => [parameter.name, types[index] as DuckDBType]),
+      ),
+    ),
+  ];
+}
+
+/** Row indexes whose required arguments are all present; undefined when every row is. */
+function rowsToScore(
+  binding: FunctionBinding,
+  columns: readonly ArgumentColumn[],
+  rows: number,
+): Int32Array | undefined {
+  const blocking = binding.inputs
+    .map((input, index) => ({ input, column: columns[index] as ArgumentColumn }))
+    // A NULL in an optional float input is a missing value the model handles, not a NULL row.
+    .filter(
+      ({ input, column }) => column.valid && !(input.optional && input.elementType.startsWith("float")),
+    );
+  if (blocking.length === 0) return undefined;
+  const keep: number[] = [];
+  for (let row = 0; row < rows; row += 1) {
+    if (blocking.every(({ column }) => column.valid?.[row] === 1)) keep.push(row);
+    else if (binding.definition.onNull === "fail") {
+      const culprit = blocking.find(({ column }) => column.valid?.[row] !== 1);
+      throw new ModelSqlError(
+        "NULL_PREDICTION_INPUT",
+        `${binding.definition.name} got NULL for parameter ${culprit?.input.parameter.name}, and its definition says on_null: fail`,
+        {
+          hint: `Filter such rows out (WHERE ${culprit?.input.parameter.name} IS NOT NULL), or define the function with on_null: return_null.`,
+        },
+      );
+    }
+  }
+  return keep.length === rows ? undefined : Int32Array.from(keep);
+}
+
+function labelAt(tensor: Tensor, index: number): bigint | string {
+  const value = (tensor.data as ArrayLike<bigint | number | string>)[index];
+  return typeof value === "number" ? BigInt(value) : (value as bigint | string);
+}
+
+function writeOutputs(
+  binding: FunctionBinding,
+  outputs: Record<string, Tensor>,
+  scored: Int32Array | undefined,
+  rows: number,
+  target: DuckDBVector,
+): void {
+  const probabilityTensor = binding.probabilityOutput ? outputs[binding.probabilityOutput.name] : undefined;
+  const probabilities = probabilityTensor?.data as Float32Array | Float64Array | undefined;
+  const labels = binding.labelOutput ? outputs[binding.labelOutput.name] : undefined;
+  const width = binding.classLabels.length;
+  const resultOf = (index: number): unknown => {
+    switch (binding.definition.returns.kind) {
+      case "probability":
+        return Number(probabilities?.[index * width + binding.classIndex]);
+      case "label":
+        return labelAt(labels as Tensor, index);
+      case "struct":
+        return structValue({
+          label: labelAt(labels as Tensor, index),
+          probabilities: mapValue(
+            binding.classLabels.map((key, column) => ({ key, value: Number(probabilities?.[index * width + column]) })),
+          ),
+          model: binding.version.name,
+          version: binding.version.version,
+        });
+    }
+  };
+  const set = target.setItem.bind(target) as (row: number, value: unknown) => void;
+  if (!scored) {
+    for (let row = 0; row < rows; row += 1) set(row, resultOf(row));
+  } else {
+    for (let row = 0; row < rows; row += 1) set(row, null);
+    for (let index = 0; index < scored.length; index += 1) set(scored[index] as number, resultOf(index));
+  }
+  target.flush();
+}
+
+/**
+ * The DuckDB scalar UDF for one function bound to one model version and call form: one
+ * synchronous ONNX Runtime run per DuckDB chunk (at most 2048 rows). It must finish before it
+ * returns: DuckDB reads the output when the callback ends (FINDINGS.md).
+ */
+export function createPredictionUdf(
+  binding: FunctionBinding,
+  model: OnnxModel,
+  form: CallForm,
+  hooks: ScoringHooks = {},
+): DuckDBScalarFunction {
+  const types = binding.inputs.map(({ parameter }) => parameter.type);
+  const modelInputs = new Map(model.modelInterface.inputs.map((input) => [input.name, input]));
+  const fetches = [binding.labelOutput?.name, binding.probabilityOutput?.name].filter(
+    (name): name is string => name !== undefined,
+  );
+  const name =
+    form === "positional"
+      ? positionalUdfName(binding.definition.name)
+      : structUdfName(binding.definition.name);
+  const mainFunction = (_info: unknown, chunk: DuckDBDataChunk, output: DuckDBVector): void => {
+    const rows = chunk.rowCount;
+    const columns = readArgumentColumns(chunk.chunk, types, form, rows);
+    const scored = rowsToScore(binding, columns, rows);
+    const count = scored ? scored.length : rows;
+    let outputs: Record<string, Tensor> = {};
+    if (count > 0) {
+      const feeds: Record<string, Tensor> = {};
+      binding.inputs.forEach(({ parameter }, index) => {
+        const input = modelInputs.get(parameter.input);
+        if (input) feeds[input.name] = feedTensor(input, columns[index] as ArgumentColumn, rows, scored);
+      });
+      try {
+        outputs = model.run(feeds, fetches);
+      } catch (error) {
+        throw new ModelSqlError(
+          "MODEL_EXECUTION_FAILED",
+          `${binding.definition.name} failed scoring ${count} rows with ${binding.version.name} version ${binding.version.version}: ${describeCause(error)}`,
+          { hint: "Check the arguments' values against what the model accepts.", cause: error },
+        );
+      }
+    }
+    writeOutputs(binding, outputs, scored, rows, output);
+    hooks.onChunkScored?.(count);
+  };
+  return DuckDBScalarFunction.create({
+    name,
+    mainFunction,
+    returnType: returnTypeOf(binding),
+    parameterTypes: parameterTypesOf(binding, form),
+    // NULLs reach the callback, which applies the function's NULL policy itself.
+    specialHandling: true,
+    volatile: false,
+  });
+}

@@ -1,0 +1,82 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { quoteLiteral } from "./engines/duckdb/duckdb-catalog-names.js";
+import { LocalSession } from "./engines/duckdb/local-session.js";
+import { createFunction } from "./functions/function-creation.js";
+import { readFunctionDefinitionFile } from "./functions/function-definition-file.js";
+import { initWorkspace, openWorkspace } from "./workspace.js";
+
+/** The package's own directory: udfs/, sql/ and examples/ ship beside dist/. */
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export const EXAMPLE_MODEL = "main.ml.churn";
+export const EXAMPLE_SESSION_DEFAULTS = { currentSchema: "main.sales", path: ["main.ml"] } as const;
+
+/**
+ * Builds the example workspace from the repository's udfs/ and sql/: the two churn models
+ * (version 1 logistic regression, version 2 gradient-boosted trees) with aliases champion -> 2
+ * and challenger -> 1, the prediction functions, the customer tables, and session defaults
+ * under which the README's seed query runs verbatim. Running it again keeps what exists.
+ * Returns what it did, one line each.
+ */
+export async function buildExampleWorkspace(
+  directory: string,
+  options: { owner?: string } = {},
+): Promise<string[]> {
+  const done: string[] = [];
+  if (initWorkspace(directory, options).created) done.push(`created workspace ${directory}`);
+  const workspace = openWorkspace(directory);
+  try {
+    const models = await workspace.registry.listModels();
+    if (!models.some((model) => model.name === EXAMPLE_MODEL)) {
+      const principal = workspace.owner;
+      for (const [folder, description] of [
+        ["churn_logreg", "logistic regression"],
+        ["churn_gbt", "gradient-boosted trees"],
+      ] as const) {
+        const version = await workspace.registry.registerVersion({
+          name: EXAMPLE_MODEL,
+          path: path.join(PACKAGE_ROOT, "examples", "models", folder),
+          description,
+          principal,
+        });
+        done.push(`registered ${EXAMPLE_MODEL} version ${version.version} (${description})`);
+      }
+      await workspace.registry.setAlias(EXAMPLE_MODEL, "champion", 2);
+      await workspace.registry.setAlias(EXAMPLE_MODEL, "challenger", 1);
+      done.push("set aliases champion -> 2, challenger -> 1");
+    }
+    const udfs = path.join(PACKAGE_ROOT, "udfs");
+    for (const file of readdirSync(udfs)
+      .filter((name) => name.endsWith(".yaml"))
+      .sort()) {
+      const definition = readFunctionDefinitionFile(path.join(udfs, file));
+      if (workspace.functions.find(definition.name)) continue;
+      await createFunction(workspace, definition, { principal: workspace.owner, replace: false });
+      done.push(`created function ${definition.name} from udfs/${file}`);
+    }
+    workspace.settings.setSessionDefaults({
+      ...EXAMPLE_SESSION_DEFAULTS,
+      path: [...EXAMPLE_SESSION_DEFAULTS.path],
+    });
+    const session = await LocalSession.open(workspace);
+    try {
+      const csv = path.join(PACKAGE_ROOT, "examples", "data", "telco_churn.csv");
+      await session.connection.run(`SET VARIABLE telco_csv = ${quoteLiteral(csv)}`);
+      const scripts = path.join(PACKAGE_ROOT, "sql", "example");
+      for (const file of readdirSync(scripts)
+        .filter((name) => name.endsWith(".sql"))
+        .sort()) {
+        const { result } = await session.execute(readFileSync(path.join(scripts, file), "utf8"));
+        await result.getRows();
+        done.push(`ran sql/example/${file}`);
+      }
+    } finally {
+      session.close();
+    }
+  } finally {
+    workspace.close();
+  }
+  return done;
+}
