@@ -1,7 +1,10 @@
 import { Command, CommanderError } from "commander";
 import { asModelSqlError } from "../errors.js";
+import { addDemoCommand } from "./demo-command.js";
+import { addFunctionsCommand } from "./functions-command.js";
 import { addInitCommand } from "./init-command.js";
 import { addModelsCommand } from "./models-command.js";
+import { addQueryCommand } from "./query-command.js";
 
 /** Exit codes: 0 success, 1 an error with a class, 2 a command line commander could not parse. */
 const EXIT_ERROR = 1;
@@ -11,11 +14,14 @@ function buildProgram(): Command {
   const program = new Command("modelsql")
     .description("Call registered machine-learning models from SQL.")
     .option("-w, --workspace <dir>", "the workspace directory (default: MODELSQL_WORKSPACE or ./.modelsql)")
-    .option("--format <format>", "output format of read commands: table or json", "table")
+    .option("--format <format>", "output format: table or json (query also: csv)", "table")
     .showHelpAfterError()
     .exitOverride();
   addInitCommand(program);
   addModelsCommand(program);
+  addFunctionsCommand(program);
+  addQueryCommand(program);
+  addDemoCommand(program);
   return program;
 }
 

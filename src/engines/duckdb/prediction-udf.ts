@@ -120,7 +120,10 @@ function writeOutputs(
         return structValue({
           label: labelAt(labels as Tensor, index),
           probabilities: mapValue(
-            binding.classLabels.map((key, column) => ({ key, value: Number(probabilities?.[index * width + column]) })),
+            binding.classLabels.map((key, column) => ({
+              key,
+              value: Number(probabilities?.[index * width + column]),
+            })),
           ),
           model: binding.version.name,
           version: binding.version.version,
