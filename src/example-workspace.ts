@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { quoteLiteral } from "./engines/duckdb/duckdb-catalog-names.js";
@@ -7,8 +7,18 @@ import { createFunction } from "./functions/function-creation.js";
 import { readFunctionDefinitionFile } from "./functions/function-definition-file.js";
 import { initWorkspace, openWorkspace } from "./workspace.js";
 
-/** The package's own directory: udfs/, sql/ and examples/ ship beside dist/. */
-export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** The package's own directory, where udfs/, sql/ and examples/ ship: the nearest package.json up. */
+function packageRoot(): string {
+  let directory = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(directory, "package.json"))) {
+    const parent = path.dirname(directory);
+    if (parent === directory) throw new Error("modelsql's package.json was not found above its code");
+    directory = parent;
+  }
+  return directory;
+}
+
+export const PACKAGE_ROOT = packageRoot();
 
 export const EXAMPLE_MODEL = "main.ml.churn";
 export const EXAMPLE_SESSION_DEFAULTS = { currentSchema: "main.sales", path: ["main.ml"] } as const;

@@ -244,6 +244,11 @@ export class LocalSession {
     }
   }
 
+  /** How many model versions this session has loaded into ONNX Runtime (each once). */
+  get loadedModelCount(): number {
+    return this.sessions.size;
+  }
+
   interrupt(): void {
     this.connection.interrupt();
   }

@@ -20,6 +20,7 @@ import type { FunctionBinding } from "../../functions/function-binding.js";
 import type { ParameterType } from "../../functions/sql-types.js";
 import type { OnnxModel } from "../../models/onnx-model.js";
 import { feedTensor } from "./feed-tensors.js";
+import { StringVectorReader } from "./string-vector-reader.js";
 import { positionalUdfName, structUdfName } from "./udf-names.js";
 import { type ArgumentColumn, readArgumentColumns } from "./vector-columns.js";
 
@@ -156,13 +157,15 @@ export function createPredictionUdf(
   const fetches = [binding.labelOutput?.name, binding.probabilityOutput?.name].filter(
     (name): name is string => name !== undefined,
   );
+  // One string cache per text parameter, kept for the life of this UDF registration.
+  const strings = types.map((type) => (type === "STRING" ? new StringVectorReader() : undefined));
   const name =
     form === "positional"
       ? positionalUdfName(binding.definition.name)
       : structUdfName(binding.definition.name);
   const mainFunction = (_info: unknown, chunk: DuckDBDataChunk, output: DuckDBVector): void => {
     const rows = chunk.rowCount;
-    const columns = readArgumentColumns(chunk.chunk, types, form, rows);
+    const columns = readArgumentColumns(chunk.chunk, types, form, rows, strings);
     const scored = rowsToScore(binding, columns, rows);
     const count = scored ? scored.length : rows;
     let outputs: Record<string, Tensor> = {};

@@ -1,6 +1,6 @@
-import { DuckDBVarCharVector } from "@duckdb/node-api";
 import duckdb from "@duckdb/node-bindings";
 import type { ParameterType } from "../../functions/sql-types.js";
+import { StringVectorReader } from "./string-vector-reader.js";
 
 /**
  * One argument column of a DuckDB chunk, read once into a typed array. `valid` is undefined
@@ -35,17 +35,16 @@ function readValidity(vector: duckdb.Vector, rows: number): Uint8Array | undefin
   return allValid ? undefined : valid;
 }
 
-function readStrings(vector: duckdb.Vector, rows: number): (string | null)[] {
-  const strings = DuckDBVarCharVector.fromRawVector(vector, rows);
-  const values = new Array<string | null>(rows);
-  for (let row = 0; row < rows; row += 1) values[row] = strings.getItem(row);
-  return values;
-}
-
-/** Reads one flat vector of the declared parameter type. */
-export function readArgumentColumn(vector: duckdb.Vector, type: ParameterType, rows: number): ArgumentColumn {
+/** Reads one flat vector of the declared parameter type; `strings` caches text values. */
+export function readArgumentColumn(
+  vector: duckdb.Vector,
+  type: ParameterType,
+  rows: number,
+  strings: StringVectorReader | undefined,
+): ArgumentColumn {
   const valid = readValidity(vector, rows);
-  if (type === "STRING") return { values: readStrings(vector, rows), valid };
+  if (type === "STRING")
+    return { values: (strings ?? new StringVectorReader()).read(vector, rows, valid), valid };
   const data = duckdb.vector_get_data(vector, rows * BYTES[type]);
   const buffer = data.buffer;
   const offset = data.byteOffset;
@@ -72,16 +71,22 @@ export function readArgumentColumns(
   types: readonly ParameterType[],
   form: "positional" | "struct",
   rows: number,
+  strings: readonly (StringVectorReader | undefined)[],
 ): ArgumentColumn[] {
   if (form === "positional") {
     return types.map((type, index) =>
-      readArgumentColumn(duckdb.data_chunk_get_vector(chunk, index), type, rows),
+      readArgumentColumn(duckdb.data_chunk_get_vector(chunk, index), type, rows, strings[index]),
     );
   }
   const struct = duckdb.data_chunk_get_vector(chunk, 0);
   const structValid = readValidity(struct, rows);
   return types.map((type, index) => {
-    const column = readArgumentColumn(duckdb.struct_vector_get_child(struct, index), type, rows);
+    const column = readArgumentColumn(
+      duckdb.struct_vector_get_child(struct, index),
+      type,
+      rows,
+      strings[index],
+    );
     if (!structValid) return column;
     if (!column.valid) return { values: column.values, valid: structValid };
     const valid = column.valid.map((bit, row) => bit & (structValid[row] as number));
