@@ -58,6 +58,7 @@ const rows = option("rows", 1_000_000);
 const threads = option("threads", availableParallelism());
 const rowAtATimeRows = option("row-at-a-time-rows", 20_000);
 const repeats = option("repeats", 3);
+const duckdbThreads = option("duckdb-threads", 0);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -87,7 +88,10 @@ async function main(): Promise<void> {
       { principal: "bench", replace: true },
     );
   }
-  const session = await LocalSession.open(workspace, { intraOpThreads: threads });
+  const session = await LocalSession.open(workspace, {
+    intraOpThreads: threads,
+    ...(duckdbThreads > 0 ? { duckdbThreads } : {}),
+  });
   await session.queryRows(
     `CREATE OR REPLACE TABLE main.sales.bench_rows AS SELECT c.* FROM range(${rows}) r, (SELECT row_number() OVER () - 1 AS n, * FROM customers) c WHERE c.n = hash(r.range) % 7043 ORDER BY r.range`,
   );

@@ -72,6 +72,51 @@ function onlyCallOf(definition: FunctionDefinition, failed: FailedStatement): nu
   return calls.length === 1 ? failed.executedOffsetOf((calls[0] as NameReference).location) : undefined;
 }
 
+/** The functions called in the statement with one argument (the STRUCT form). */
+function structFormCalls(failed: FailedStatement): FunctionDefinition[] {
+  const called = new Set(
+    failed.references
+      .filter((reference) => reference.kind === "function" && reference.argumentCount === 1)
+      .map((reference) => reference.name.toLowerCase()),
+  );
+  return [...failed.functions.values()].filter(
+    (definition) =>
+      definition.parameters.length > 1 && called.has(definition.name.split(".").pop() as string),
+  );
+}
+
+/**
+ * The STRUCT form's macro extracts each text field to hash it, so a missing field or a
+ * non-STRUCT argument fails there, in DuckDB's words, before the UDF's own type check.
+ */
+function structFormError(
+  raw: string,
+  failed: FailedStatement,
+): { definition: FunctionDefinition; detail: string } | undefined {
+  const missing = /Could not find key "([^"]+)" in struct[\s\S]*?(?:Candidate Entries: (.*))?$/m.exec(raw);
+  const notStruct =
+    /Cannot extract field '([^']+)' from expression "([^"]*)" because it is not a struct/.exec(raw);
+  const field = (missing?.[1] ?? notStruct?.[1])?.toLowerCase();
+  if (!field) return undefined;
+  const candidates = structFormCalls(failed).filter((definition) =>
+    definition.parameters.some((parameter) => parameter.name.toLowerCase() === field),
+  );
+  if (candidates.length !== 1) return undefined;
+  const definition = candidates[0] as FunctionDefinition;
+  const parameter = definition.parameters.find((candidate) => candidate.name.toLowerCase() === field);
+  if (notStruct) {
+    return {
+      definition,
+      detail: `${definition.name} takes one STRUCT argument or ${definition.parameters.length} arguments; the argument ${notStruct[2]} is not a STRUCT`,
+    };
+  }
+  const fields = missing?.[2] ? `; its fields: ${missing[2].replaceAll('"', "")}` : "";
+  return {
+    definition,
+    detail: `${definition.name}'s STRUCT argument has no field ${parameter?.name} (parameter ${parameter?.name} expects ${parameter?.type})${fields}`,
+  };
+}
+
 /** A ModelSqlError raised inside a UDF comes back as DuckDB's message text; restore it. */
 function carriedError(message: string, cause: unknown): ModelSqlError | undefined {
   const match = /\[([A-Z_]+)\] ([\s\S]*?)(?: SQLSTATE: \w+)?\s*$/.exec(message);
@@ -155,6 +200,19 @@ export async function translateDuckdbError(error: unknown, failed: FailedStateme
       failed,
       at,
       "Cast the argument to the parameter's type, or pass a column of that type.",
+      error,
+    );
+  }
+
+  const structError = structFormError(raw, failed);
+  if (structError) {
+    const at = offset ?? onlyCallOf(structError.definition, failed);
+    return withPosition(
+      "DATATYPE_MISMATCH",
+      structError.detail,
+      failed,
+      at,
+      "Pass a STRUCT with one field per parameter (see `modelsql functions describe`).",
       error,
     );
   }

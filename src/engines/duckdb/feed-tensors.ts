@@ -26,6 +26,8 @@ export function feedTensor(
   const isValid = (row: number) => !column.valid || column.valid[row] === 1;
   switch (input.elementType) {
     case "string":
+      // Without NULLs or a row selection the column already is the tensor's data.
+      if (!rows && !column.valid) return new Tensor("string", source as string[], shape);
       return new Tensor(
         "string",
         pick((row) => (source as (string | null)[])[row] ?? ""),

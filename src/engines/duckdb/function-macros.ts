@@ -1,6 +1,6 @@
 import { parseThreeLevelName } from "../../catalog/three-level-name.js";
 import type { FunctionDefinition } from "../../functions/function-definition.js";
-import { duckdbDatabaseOf, quoteIdentifier } from "./duckdb-catalog-names.js";
+import { duckdbDatabaseOf, quoteIdentifier, quoteLiteral } from "./duckdb-catalog-names.js";
 import { positionalUdfName, structUdfName } from "./udf-names.js";
 
 /** The DuckDB database, schema and macro name a function lives at. */
@@ -29,11 +29,18 @@ function structParameterName(definition: FunctionDefinition): string {
  * the positional form only, since the two would have the same arity.
  */
 export function macroBody(definition: FunctionDefinition): string {
-  const parameters = definition.parameters.map((parameter) => quoteIdentifier(parameter.name)).join(", ");
-  const positional = `(${parameters}) AS ${quoteIdentifier(positionalUdfName(definition.name))}(${parameters})`;
+  const names = definition.parameters.map((parameter) => quoteIdentifier(parameter.name));
+  const text = definition.parameters.filter((parameter) => parameter.type === "STRING");
+  // Text values travel with DuckDB's hash of them, the key of the UDF's string cache.
+  const positionalHashes = text.map((parameter) => `, hash(${quoteIdentifier(parameter.name)})`).join("");
+  const parameters = names.join(", ");
+  const positional = `(${parameters}) AS ${quoteIdentifier(positionalUdfName(definition.name))}(${parameters}${positionalHashes})`;
   if (definition.parameters.length === 1) return positional;
   const struct = quoteIdentifier(structParameterName(definition));
-  return `${positional}, (${struct}) AS ${quoteIdentifier(structUdfName(definition.name))}(${struct})`;
+  const structHashes = text
+    .map((parameter) => `, hash(struct_extract(${struct}, ${quoteLiteral(parameter.name)}))`)
+    .join("");
+  return `${positional}, (${struct}) AS ${quoteIdentifier(structUdfName(definition.name))}(${struct}${structHashes})`;
 }
 
 export function createMacroSql(definition: FunctionDefinition): string[] {

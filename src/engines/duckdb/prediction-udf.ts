@@ -12,6 +12,7 @@ import {
   mapValue,
   STRUCT,
   structValue,
+  UBIGINT,
   VARCHAR,
 } from "@duckdb/node-api";
 import type { Tensor } from "onnxruntime-node";
@@ -20,9 +21,8 @@ import type { FunctionBinding } from "../../functions/function-binding.js";
 import type { ParameterType } from "../../functions/sql-types.js";
 import type { OnnxModel } from "../../models/onnx-model.js";
 import { feedTensor } from "./feed-tensors.js";
-import { StringVectorReader } from "./string-vector-reader.js";
 import { positionalUdfName, structUdfName } from "./udf-names.js";
-import { type ArgumentColumn, readArgumentColumns } from "./vector-columns.js";
+import { type ArgumentColumn, argumentLayout, readArgumentColumns } from "./vector-columns.js";
 
 const DUCKDB_TYPES: Readonly<Record<ParameterType, DuckDBType>> = {
   BOOLEAN,
@@ -53,16 +53,16 @@ export function returnTypeOf(binding: FunctionBinding): DuckDBType {
   }
 }
 
+/**
+ * The UDF's parameters: the function's own (or one STRUCT of them), then a UBIGINT hash for each
+ * text parameter, which the macro computes with DuckDB's hash() (see string-vector-reader.ts).
+ */
 export function parameterTypesOf(binding: FunctionBinding, form: CallForm): DuckDBType[] {
   const types = binding.inputs.map(({ parameter }) => DUCKDB_TYPES[parameter.type]);
-  if (form === "positional") return types;
-  return [
-    STRUCT(
-      Object.fromEntries(
-        binding.inputs.map(({ parameter }, index) => [parameter.name, types[index] as DuckDBType]),
-      ),
-    ),
-  ];
+  const hashes = binding.inputs.filter(({ parameter }) => parameter.type === "STRING").map(() => UBIGINT);
+  if (form === "positional") return [...types, ...hashes];
+  const fields = binding.inputs.map(({ parameter }, index) => [parameter.name, types[index] as DuckDBType]);
+  return [STRUCT(Object.fromEntries(fields)), ...hashes];
 }
 
 /** Row indexes whose required arguments are all present; undefined when every row is. */
@@ -157,15 +157,15 @@ export function createPredictionUdf(
   const fetches = [binding.labelOutput?.name, binding.probabilityOutput?.name].filter(
     (name): name is string => name !== undefined,
   );
-  // One string cache per text parameter, kept for the life of this UDF registration.
-  const strings = types.map((type) => (type === "STRING" ? new StringVectorReader() : undefined));
+  // String caches live as long as this UDF registration.
+  const layout = argumentLayout(types, form);
   const name =
     form === "positional"
       ? positionalUdfName(binding.definition.name)
       : structUdfName(binding.definition.name);
   const mainFunction = (_info: unknown, chunk: DuckDBDataChunk, output: DuckDBVector): void => {
     const rows = chunk.rowCount;
-    const columns = readArgumentColumns(chunk.chunk, types, form, rows, strings);
+    const columns = readArgumentColumns(chunk.chunk, layout, rows);
     const scored = rowsToScore(binding, columns, rows);
     const count = scored ? scored.length : rows;
     let outputs: Record<string, Tensor> = {};

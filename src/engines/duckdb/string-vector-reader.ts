@@ -3,26 +3,39 @@ import duckdb from "@duckdb/node-bindings";
 /**
  * Reads VARCHAR vectors fast. DuckDB passes each string as a 16-byte string_t: a 4-byte length,
  * then either the bytes themselves (12 or fewer, zero-padded) or a 4-byte prefix and a pointer.
- * Decoding every value with TextDecoder costs about a microsecond, which for the 15 text
- * columns of a 2048-row chunk was half of the ONNX run itself (measured with --cpu-prof). Model
- * inputs are mostly categories that repeat, so each distinct value is decoded once:
- * - inlined strings are cached by their 16 bytes, across chunks (the bytes are the content);
- * - longer strings are cached by length, prefix and pointer within one chunk only, because the
- *   memory a pointer refers to is reused once the chunk is done.
+ * Decoding each value costs about a microsecond (a native call to copy the bytes behind the
+ * pointer, then TextDecoder), which for the 15 text columns of a churn chunk was more than half
+ * of the ONNX run itself (measured with --cpu-prof). Model inputs are mostly categories that
+ * repeat, so each distinct value is decoded once and then found in a cache:
+ * - inlined strings are keyed by their 16 bytes, which are the content;
+ * - longer strings are keyed by DuckDB's 64-bit hash of the value (computed by DuckDB in the
+ *   call, see function-macros.ts) with the length and 4-byte prefix, so a wrong hit needs a
+ *   64-bit hash collision between two values of equal length and prefix.
+ * Pointers are never used as keys: the memory behind them is reused once a chunk is done.
  */
 export class StringVectorReader {
-  private readonly inlined = new Map<number, { words: Uint32Array; text: string }[]>();
+  private readonly cache = new Map<
+    number,
+    { length: number; prefix: number; w2: number; w3: number; text: string }[]
+  >();
   private static readonly decoder = new TextDecoder();
-  /** Bounds the inlined cache for columns that are not categories (ids, free text). */
+  /** Bounds the cache for columns that are not categories (ids, free text). */
   private static readonly MAX_CACHED = 4096;
   private cachedCount = 0;
 
-  read(vector: duckdb.Vector, rows: number, valid: Uint8Array | undefined): (string | null)[] {
+  /** `hashes`: DuckDB's hash() of each row's value, a UBIGINT vector. */
+  read(
+    vector: duckdb.Vector,
+    hashes: duckdb.Vector,
+    rows: number,
+    valid: Uint8Array | undefined,
+  ): (string | null)[] {
     const data = duckdb.vector_get_data(vector, rows * 16);
     const aligned = data.byteOffset % 4 === 0 ? data : data.slice();
     const words = new Uint32Array(aligned.buffer, aligned.byteOffset, rows * 4);
+    const hashBytes = duckdb.vector_get_data(hashes, rows * 8);
+    const hashWords = new Uint32Array(hashBytes.buffer, hashBytes.byteOffset, rows * 2);
     const values = new Array<string | null>(rows);
-    const pointed = new Map<number, { length: number; prefix: number; text: string }>();
     for (let row = 0; row < rows; row += 1) {
       if (valid && valid[row] === 0) {
         values[row] = null;
@@ -30,51 +43,40 @@ export class StringVectorReader {
       }
       const at = row * 4;
       const length = words[at] as number;
-      if (length <= 12) {
-        values[row] = this.inlinedString(words, at, length, aligned);
-      } else {
-        // A user-space pointer fits in 53 bits, so (low, high) makes an exact number key.
-        const pointer = (words[at + 2] as number) + (words[at + 3] as number) * 4294967296;
-        const prefix = words[at + 1] as number;
-        const cached = pointed.get(pointer);
-        if (cached !== undefined && cached.length === length && cached.prefix === prefix) {
-          values[row] = cached.text;
-        } else {
-          const bytes = duckdb.get_data_from_pointer(
-            aligned.buffer as ArrayBuffer,
-            aligned.byteOffset + at * 4 + 8,
-            length,
-          );
-          const text = StringVectorReader.decoder.decode(bytes);
-          pointed.set(pointer, { length, prefix, text });
-          values[row] = text;
+      const prefix = words[at + 1] as number;
+      // Inlined: the remaining 8 bytes are content. Otherwise: the value's hash.
+      const w2 = length <= 12 ? (words[at + 2] as number) : (hashWords[row * 2] as number);
+      const w3 = length <= 12 ? (words[at + 3] as number) : (hashWords[row * 2 + 1] as number);
+      const key = (Math.imul(Math.imul(prefix, 31) + w2, 31) + w3 + length) | 0;
+      const bucket = this.cache.get(key);
+      let text: string | undefined;
+      if (bucket) {
+        for (const entry of bucket) {
+          if (entry.length === length && entry.prefix === prefix && entry.w2 === w2 && entry.w3 === w3) {
+            text = entry.text;
+            break;
+          }
         }
       }
+      if (text === undefined) {
+        const bytes =
+          length <= 12
+            ? new Uint8Array(aligned.buffer, aligned.byteOffset + at * 4 + 4, length)
+            : duckdb.get_data_from_pointer(
+                aligned.buffer as ArrayBuffer,
+                aligned.byteOffset + at * 4 + 8,
+                length,
+              );
+        text = StringVectorReader.decoder.decode(bytes);
+        if (this.cachedCount < StringVectorReader.MAX_CACHED) {
+          const entry = { length, prefix, w2, w3, text };
+          if (bucket) bucket.push(entry);
+          else this.cache.set(key, [entry]);
+          this.cachedCount += 1;
+        }
+      }
+      values[row] = text;
     }
     return values;
-  }
-
-  private inlinedString(words: Uint32Array, at: number, length: number, bytes: Uint8Array): string {
-    const w1 = words[at + 1] as number;
-    const w2 = words[at + 2] as number;
-    const w3 = words[at + 3] as number;
-    const hash = (Math.imul(Math.imul(w1, 31) + w2, 31) + w3 + length) | 0;
-    const bucket = this.inlined.get(hash);
-    if (bucket) {
-      for (const entry of bucket) {
-        const cached = entry.words;
-        if (cached[0] === length && cached[1] === w1 && cached[2] === w2 && cached[3] === w3)
-          return entry.text;
-      }
-    }
-    const start = bytes.byteOffset + at * 4 + 4;
-    const text = StringVectorReader.decoder.decode(new Uint8Array(bytes.buffer, start, length));
-    if (this.cachedCount < StringVectorReader.MAX_CACHED) {
-      const entry = { words: Uint32Array.of(length, w1, w2, w3), text };
-      if (bucket) bucket.push(entry);
-      else this.inlined.set(hash, [entry]);
-      this.cachedCount += 1;
-    }
-    return text;
   }
 }

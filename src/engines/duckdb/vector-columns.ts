@@ -35,16 +35,13 @@ function readValidity(vector: duckdb.Vector, rows: number): Uint8Array | undefin
   return allValid ? undefined : valid;
 }
 
-/** Reads one flat vector of the declared parameter type; `strings` caches text values. */
-export function readArgumentColumn(
+/** Reads one flat numeric or boolean vector of the declared parameter type. */
+function readNumericColumn(
   vector: duckdb.Vector,
-  type: ParameterType,
+  type: Exclude<ParameterType, "STRING">,
   rows: number,
-  strings: StringVectorReader | undefined,
 ): ArgumentColumn {
   const valid = readValidity(vector, rows);
-  if (type === "STRING")
-    return { values: (strings ?? new StringVectorReader()).read(vector, rows, valid), valid };
   const data = duckdb.vector_get_data(vector, rows * BYTES[type]);
   const buffer = data.buffer;
   const offset = data.byteOffset;
@@ -63,33 +60,55 @@ export function readArgumentColumn(
 }
 
 /**
- * The argument columns of a chunk: one vector per parameter in the positional form, or the
- * children of the one STRUCT vector in the struct form (a NULL struct makes every field NULL).
+ * How a UDF's arguments are laid out in its chunk: the parameters (one vector each, or the
+ * children of one STRUCT vector), then one UBIGINT hash vector per text parameter, in order.
  */
-export function readArgumentColumns(
-  chunk: duckdb.DataChunk,
+export interface ArgumentLayout {
+  readonly types: readonly ParameterType[];
+  readonly form: "positional" | "struct";
+  /** One reader per parameter; undefined for non-text parameters. */
+  readonly strings: readonly (StringVectorReader | undefined)[];
+}
+
+export function argumentLayout(
   types: readonly ParameterType[],
   form: "positional" | "struct",
+): ArgumentLayout {
+  return {
+    types,
+    form,
+    strings: types.map((type) => (type === "STRING" ? new StringVectorReader() : undefined)),
+  };
+}
+
+/** Reads every argument column of a chunk (a NULL struct makes each of its fields NULL). */
+export function readArgumentColumns(
+  chunk: duckdb.DataChunk,
+  layout: ArgumentLayout,
   rows: number,
-  strings: readonly (StringVectorReader | undefined)[],
 ): ArgumentColumn[] {
-  if (form === "positional") {
-    return types.map((type, index) =>
-      readArgumentColumn(duckdb.data_chunk_get_vector(chunk, index), type, rows, strings[index]),
-    );
-  }
-  const struct = duckdb.data_chunk_get_vector(chunk, 0);
-  const structValid = readValidity(struct, rows);
-  return types.map((type, index) => {
-    const column = readArgumentColumn(
-      duckdb.struct_vector_get_child(struct, index),
-      type,
-      rows,
-      strings[index],
-    );
+  const struct = layout.form === "struct" ? duckdb.data_chunk_get_vector(chunk, 0) : undefined;
+  const structValid = struct ? readValidity(struct, rows) : undefined;
+  let nextHash = layout.form === "struct" ? 1 : layout.types.length;
+  return layout.types.map((type, index) => {
+    const vector = struct
+      ? duckdb.struct_vector_get_child(struct, index)
+      : duckdb.data_chunk_get_vector(chunk, index);
+    let column: ArgumentColumn;
+    if (type === "STRING") {
+      const valid = readValidity(vector, rows);
+      const hashes = duckdb.data_chunk_get_vector(chunk, nextHash);
+      nextHash += 1;
+      column = {
+        values: (layout.strings[index] as StringVectorReader).read(vector, hashes, rows, valid),
+        valid,
+      };
+    } else {
+      column = readNumericColumn(vector, type, rows);
+    }
     if (!structValid) return column;
-    if (!column.valid) return { values: column.values, valid: structValid };
-    const valid = column.valid.map((bit, row) => bit & (structValid[row] as number));
+    const fieldValid = column.valid;
+    const valid = fieldValid ? fieldValid.map((bit, row) => bit & (structValid[row] as number)) : structValid;
     return { values: column.values, valid };
   });
 }
