@@ -96,18 +96,21 @@ function structFormError(
   const missing = /Could not find key "([^"]+)" in struct[\s\S]*?(?:Candidate Entries: (.*))?$/m.exec(raw);
   const notStruct =
     /Cannot extract field '([^']+)' from expression "([^"]*)" because it is not a struct/.exec(raw);
+  // A literal that is no STRUCT at all fails struct_extract's own overload resolution.
+  const notStructType = /argument types 'struct_extract\((.+), STRING_LITERAL\)'/.exec(raw);
   const field = (missing?.[1] ?? notStruct?.[1])?.toLowerCase();
-  if (!field) return undefined;
-  const candidates = structFormCalls(failed).filter((definition) =>
-    definition.parameters.some((parameter) => parameter.name.toLowerCase() === field),
+  if (!field && !notStructType) return undefined;
+  const candidates = structFormCalls(failed).filter(
+    (definition) => !field || definition.parameters.some((parameter) => parameter.name.toLowerCase() === field),
   );
   if (candidates.length !== 1) return undefined;
   const definition = candidates[0] as FunctionDefinition;
   const parameter = definition.parameters.find((candidate) => candidate.name.toLowerCase() === field);
-  if (notStruct) {
+  if (notStruct || notStructType) {
+    const given = notStruct ? notStruct[2] : describeGivenType(notStructType?.[1] ?? "?");
     return {
       definition,
-      detail: `${definition.name} takes one STRUCT argument or ${definition.parameters.length} arguments; the argument ${notStruct[2]} is not a STRUCT`,
+      detail: `${definition.name} takes one STRUCT argument or ${definition.parameters.length} arguments; the argument (${given}) is not a STRUCT`,
     };
   }
   const fields = missing?.[2] ? `; its fields: ${missing[2].replaceAll('"', "")}` : "";
