@@ -19,7 +19,9 @@ async function failure(sql: string): Promise<ModelSqlError> {
 }
 
 it("WRONG_NUM_ARGS names the function, what it takes and how many were given, at the call", async () => {
-  const error = await failure("SELECT customer_id,\n       predict_churn(tenure, contract) AS p\nFROM customers");
+  const error = await failure(
+    "SELECT customer_id,\n       predict_churn(tenure, contract) AS p\nFROM customers",
+  );
   expect(error.errorClass).toBe("WRONG_NUM_ARGS");
   expect(error.message).toContain("main.ml.predict_churn takes 19 arguments");
   expect(error.message).toContain("but 2 were given");
@@ -34,10 +36,15 @@ it("DATATYPE_MISMATCH names the parameter, the expected and the given type", asy
 });
 
 it("DATATYPE_MISMATCH for a STRUCT field of the wrong type", async () => {
-  const columns = FEATURE_COLUMNS.replace("monthly_charges", "monthly_charges := CAST(monthly_charges AS VARCHAR)");
+  const columns = FEATURE_COLUMNS.replace(
+    "monthly_charges",
+    "monthly_charges := CAST(monthly_charges AS VARCHAR)",
+  );
   const error = await failure(`SELECT predict_churn(struct_pack(${columns})) FROM customers`);
   expect(error.errorClass).toBe("DATATYPE_MISMATCH");
-  expect(error.message).toMatch(/parameter monthly_charges expects DOUBLE, but the STRUCT field monthly_charges is VARCHAR/);
+  expect(error.message).toMatch(
+    /parameter monthly_charges expects DOUBLE, but the STRUCT field monthly_charges is VARCHAR/,
+  );
 });
 
 it("DATATYPE_MISMATCH for a missing STRUCT field names the parameter", async () => {
@@ -61,7 +68,9 @@ it("a STRUCT with fields in another order is matched by name", async () => {
 });
 
 it("a statement that does not parse is refused with line, column and a caret", async () => {
-  const error = await failure("SELECT customer_id,\n  predict_churn(features) AS p\nFROM customer_features\nWHERE p >");
+  const error = await failure(
+    "SELECT customer_id,\n  predict_churn(features) AS p\nFROM customer_features\nWHERE p >",
+  );
   expect(error.errorClass).toBe("PARSE_SYNTAX_ERROR");
   expect(error.position?.line).toBe(4);
   expect(error.message).toContain("WHERE p >\n");

@@ -21,12 +21,16 @@ it("in a CTE and an ORDER BY", async () => {
 });
 
 it("directly in ORDER BY", async () => {
-  const rows = await example.session.queryRows("SELECT customer_id FROM customer_features ORDER BY predict_churn(features) DESC LIMIT 3");
+  const rows = await example.session.queryRows(
+    "SELECT customer_id FROM customer_features ORDER BY predict_churn(features) DESC LIMIT 3",
+  );
   expect(rows.map((row) => row.customer_id)).toEqual(sortedByRisk.slice(0, 3).map((row) => row.customerID));
 });
 
 it("in WHERE", async () => {
-  const rows = await example.session.queryRows("SELECT count(*) AS n FROM customer_features WHERE predict_churn(features) > 0.5");
+  const rows = await example.session.queryRows(
+    "SELECT count(*) AS n FROM customer_features WHERE predict_churn(features) > 0.5",
+  );
   expect(Number(rows[0]?.n)).toBe(golden.filter((row) => row.churn_gbt_probability > 0.5).length);
 });
 
@@ -54,7 +58,10 @@ it("as a window function's argument", async () => {
     "SELECT customer_id, sum(predict_churn(c.features)) OVER (ORDER BY customer_id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS pair FROM customer_features c ORDER BY customer_id LIMIT 3",
   );
   const ids = [...gbt.keys()].sort();
-  const expected = [gbt.get(ids[0] as string) as number, (gbt.get(ids[0] as string) as number) + (gbt.get(ids[1] as string) as number)];
+  const expected = [
+    gbt.get(ids[0] as string) as number,
+    (gbt.get(ids[0] as string) as number) + (gbt.get(ids[1] as string) as number),
+  ];
   expect(rows[0]?.pair as number).toBeCloseTo(expected[0] as number, 5);
   expect(rows[1]?.pair as number).toBeCloseTo(expected[1] as number, 5);
 });
@@ -63,13 +70,18 @@ it("in a view, with the Unity Catalog name main.ml.churn_predictions and the fun
   await example.session.queryRows(
     "CREATE OR REPLACE VIEW main.ml.high_risk AS SELECT customer_id, main.ml.predict_churn(f.features) AS p FROM main.sales.customer_features f WHERE main.ml.predict_churn(f.features) > 0.8",
   );
-  const rows = await example.session.queryRows("SELECT customer_id, p FROM main.ml.high_risk ORDER BY customer_id");
+  const rows = await example.session.queryRows(
+    "SELECT customer_id, p FROM main.ml.high_risk ORDER BY customer_id",
+  );
   const expected = golden.filter((row) => row.churn_gbt_probability > 0.8);
   expect(rows).toHaveLength(expected.length);
-  for (const row of rows) expect(Math.abs((row.p as number) - (gbt.get(row.customer_id as string) as number))).toBeLessThan(1e-5);
+  for (const row of rows)
+    expect(Math.abs((row.p as number) - (gbt.get(row.customer_id as string) as number))).toBeLessThan(1e-5);
 });
 
 it("in a script of several statements with USE: the last statement's result comes back", async () => {
-  const rows = await example.session.queryRows("USE main.ml; SELECT count(*) AS n FROM churn_predictions WHERE churn_probability > 0.5");
+  const rows = await example.session.queryRows(
+    "USE main.ml; SELECT count(*) AS n FROM churn_predictions WHERE churn_probability > 0.5",
+  );
   expect(Number(rows[0]?.n)).toBe(golden.filter((row) => row.churn_gbt_probability > 0.5).length);
 });

@@ -33,13 +33,17 @@ beforeAll(async () => {
 afterAll(() => example?.cleanup());
 
 it("scores rows the model accepts (values from the table in the fixture)", async () => {
-  const rows = await example.session.queryRows("SELECT lookup_probability(range) AS p FROM range(3) ORDER BY range");
+  const rows = await example.session.queryRows(
+    "SELECT lookup_probability(range) AS p FROM range(3) ORDER BY range",
+  );
   expect(rows.map((row) => Math.round((row.p as number) * 10) / 10)).toEqual([0.1, 0.5, 0.8]);
 });
 
 it("an ONNX Runtime failure fails the statement with the function, the version and ONNX Runtime's reason", async () => {
   const thrown = await example.session
-    .queryRows("SELECT lookup_probability(CASE WHEN range = 5000 THEN 7 ELSE range % 3 END) AS p FROM range(10000)")
+    .queryRows(
+      "SELECT lookup_probability(CASE WHEN range = 5000 THEN 7 ELSE range % 3 END) AS p FROM range(10000)",
+    )
     .then(
       () => undefined,
       (error: unknown) => error,
@@ -53,8 +57,12 @@ it("an ONNX Runtime failure fails the statement with the function, the version a
 });
 
 it("the next statement in the same session still works", async () => {
-  const rows = await example.session.queryRows("SELECT sum(lookup_probability(range % 3)) AS s FROM range(3000)");
+  const rows = await example.session.queryRows(
+    "SELECT sum(lookup_probability(range % 3)) AS s FROM range(3000)",
+  );
   expect(rows[0]?.s as number).toBeCloseTo(1000 * (0.1 + 0.5 + 0.8), 3);
-  const churn = await example.session.queryRows("SELECT count(predict_churn(features)) AS n FROM customer_features");
+  const churn = await example.session.queryRows(
+    "SELECT count(predict_churn(features)) AS n FROM customer_features",
+  );
   expect(Number(churn[0]?.n)).toBe(7043);
 });

@@ -1,15 +1,28 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ModelSqlError } from "../../src/errors.js";
 import { goldenPredictions } from "../helpers/example-data.js";
-import { addFunction, type ExampleSession, exampleSession, FEATURE_COLUMNS } from "../helpers/example-session.js";
+import {
+  addFunction,
+  type ExampleSession,
+  exampleSession,
+  FEATURE_COLUMNS,
+} from "../helpers/example-session.js";
 
 let example: ExampleSession;
 const golden = new Map(goldenPredictions().map((row) => [row.customerID, row]));
 
 beforeAll(async () => {
   example = await exampleSession();
-  await addFunction(example.workspace, { name: "main.ml.churn_or_null", model: "models:/main.ml.churn/2", on_null: "return_null" });
-  await addFunction(example.workspace, { name: "main.ml.churn_or_fail", model: "models:/main.ml.churn/2", on_null: "fail" });
+  await addFunction(example.workspace, {
+    name: "main.ml.churn_or_null",
+    model: "models:/main.ml.churn/2",
+    on_null: "return_null",
+  });
+  await addFunction(example.workspace, {
+    name: "main.ml.churn_or_fail",
+    model: "models:/main.ml.churn/2",
+    on_null: "fail",
+  });
   // Every fourth customer loses a required feature; every seventh its contract.
   await example.session.queryRows(
     "CREATE TABLE main.sales.gappy AS SELECT customer_id, * EXCLUDE (customer_id, tenure, contract), CASE WHEN row_number() OVER () % 4 = 0 THEN NULL ELSE tenure END AS tenure, CASE WHEN row_number() OVER () % 7 = 0 THEN NULL ELSE contract END AS contract FROM customers",
@@ -25,7 +38,11 @@ it("on_null: return_null gives NULL for rows with a NULL argument and scores the
   const complete = rows.filter((row) => !row.has_null);
   expect(withNull.length).toBeGreaterThan(2000);
   expect(withNull.every((row) => row.p === null)).toBe(true);
-  const largest = Math.max(...complete.map((row) => Math.abs((row.p as number) - (golden.get(row.customer_id as string)?.churn_gbt_probability as number))));
+  const largest = Math.max(
+    ...complete.map((row) =>
+      Math.abs((row.p as number) - (golden.get(row.customer_id as string)?.churn_gbt_probability as number)),
+    ),
+  );
   expect(largest).toBeLessThan(1e-5);
 });
 
@@ -38,11 +55,17 @@ it("the STRUCT form follows the same policy, and a NULL struct is a NULL row", a
 });
 
 it("on_null: fail fails the statement naming the function and the parameter, and the session goes on", async () => {
-  const failure = await example.session.queryRows(`SELECT churn_or_fail(${FEATURE_COLUMNS}) FROM gappy`).catch((error: unknown) => error);
+  const failure = await example.session
+    .queryRows(`SELECT churn_or_fail(${FEATURE_COLUMNS}) FROM gappy`)
+    .catch((error: unknown) => error);
   expect(failure).toBeInstanceOf(ModelSqlError);
   expect((failure as ModelSqlError).errorClass).toBe("NULL_PREDICTION_INPUT");
-  expect((failure as ModelSqlError).message).toMatch(/main\.ml\.churn_or_fail got NULL for parameter (tenure|contract)/);
-  const after = await example.session.queryRows(`SELECT count(churn_or_fail(${FEATURE_COLUMNS})) AS n FROM gappy WHERE tenure IS NOT NULL AND contract IS NOT NULL`);
+  expect((failure as ModelSqlError).message).toMatch(
+    /main\.ml\.churn_or_fail got NULL for parameter (tenure|contract)/,
+  );
+  const after = await example.session.queryRows(
+    `SELECT count(churn_or_fail(${FEATURE_COLUMNS})) AS n FROM gappy WHERE tenure IS NOT NULL AND contract IS NOT NULL`,
+  );
   expect(Number(after[0]?.n)).toBeGreaterThan(4000);
 });
 
@@ -51,5 +74,8 @@ it("a NULL in an input the signature marks optional is a missing value for the m
     `SELECT customer_id, churn_or_fail(${FEATURE_COLUMNS}) AS p FROM customers WHERE total_charges IS NULL`,
   );
   expect(rows).toHaveLength(11);
-  for (const row of rows) expect(Math.abs((row.p as number) - (golden.get(row.customer_id as string)?.churn_gbt_probability as number))).toBeLessThan(1e-5);
+  for (const row of rows)
+    expect(
+      Math.abs((row.p as number) - (golden.get(row.customer_id as string)?.churn_gbt_probability as number)),
+    ).toBeLessThan(1e-5);
 });

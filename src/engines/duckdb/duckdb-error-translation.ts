@@ -101,7 +101,8 @@ function structFormError(
   const field = (missing?.[1] ?? notStruct?.[1])?.toLowerCase();
   if (!field && !notStructType) return undefined;
   const candidates = structFormCalls(failed).filter(
-    (definition) => !field || definition.parameters.some((parameter) => parameter.name.toLowerCase() === field),
+    (definition) =>
+      !field || definition.parameters.some((parameter) => parameter.name.toLowerCase() === field),
   );
   if (candidates.length !== 1) return undefined;
   const definition = candidates[0] as FunctionDefinition;
