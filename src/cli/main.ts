@@ -5,6 +5,7 @@ import { addFunctionsCommand } from "./functions-command.js";
 import { addInitCommand } from "./init-command.js";
 import { addModelsCommand } from "./models-command.js";
 import { addQueryCommand } from "./query-command.js";
+import { addScoreCommand } from "./score-command.js";
 
 /** Exit codes: 0 success, 1 an error with a class, 2 a command line commander could not parse. */
 const EXIT_ERROR = 1;
@@ -21,6 +22,7 @@ function buildProgram(): Command {
   addModelsCommand(program);
   addFunctionsCommand(program);
   addQueryCommand(program);
+  addScoreCommand(program);
   addDemoCommand(program);
   return program;
 }

@@ -184,48 +184,65 @@ export class LocalSession {
    */
   async execute(script: string): Promise<{ result: DuckDBResult; statement: ExecutedStatement }> {
     const statements = splitStatements(script);
-    if (statements.length === 0)
+    if (statements.length === 0) {
       throw new ModelSqlError("PARSE_SYNTAX_ERROR", "There is no statement to run", {
         hint: "Pass a SQL statement.",
       });
+    }
     let last: { result: DuckDBResult; statement: ExecutedStatement } | undefined;
     for (const [index, { text, offset }] of statements.entries()) {
-      const toPosition = (statementOffset: number): SqlPosition =>
-        positionOf(script, offset + statementOffset);
-      const analysis = await analyseStatement(text, (query) => this.parseQuery(query), { script, offset });
-      const edited = rewriteCatalogNames(text, analysis);
-      const definitions = this.workspace.functions.list().map((stored) => stored.definition);
-      // UDFs first: DuckDB checks at CREATE MACRO that the functions a macro calls exist.
-      await this.udfs.refresh(definitions);
-      await this.syncMacros(definitions);
-      const failure: FailedStatement = {
-        executedText: edited.text,
-        positionOf: (executedOffset) => toPosition(edited.originalOffset(executedOffset)),
-        executedOffsetOf: (statementOffset) => edited.editedOffset(statementOffset),
-        userText: script,
-        references: analysis.references,
-        functions: new Map(definitions.map((definition) => [definition.name, definition])),
-        connection: this.connection,
-      };
-      const statement: ExecutedStatement = {
-        analysis,
-        executedText: edited.text,
-        boundVersions: this.udfs.current,
-        failure,
-      };
+      const statement = await this.prepare(script, text, offset);
       try {
+        // The last statement's result streams; the ones before it run to completion.
         const result =
           index === statements.length - 1
-            ? await this.connection.stream(edited.text)
-            : await this.connection.run(edited.text);
-        // A streamed result fails on its first fetch, not at stream(); fetch it here so errors
-        // surface with their statement.
+            ? await this.connection.stream(statement.executedText)
+            : await this.connection.run(statement.executedText);
         last = { result, statement };
       } catch (error) {
-        throw await translateDuckdbError(error, failure);
+        throw await translateDuckdbError(error, statement.failure);
       }
     }
     return last as { result: DuckDBResult; statement: ExecutedStatement };
+  }
+
+  /**
+   * Runs one query (a SELECT) inside SQL that modelsql writes around it, such as
+   * `COPY (<query>) TO 'file' (FORMAT parquet)`: the query is analysed, rewritten and bound like
+   * any statement; the wrapper is modelsql's own and not the user's to change.
+   */
+  async runWrapped(query: string, wrap: (executedQuery: string) => string): Promise<ExecutedStatement> {
+    const statement = await this.prepare(query, query, 0);
+    if (statement.analysis.kind !== "query") {
+      throw new ModelSqlError("UNSUPPORTED_STATEMENT", "Only a query can be wrapped");
+    }
+    try {
+      await this.connection.run(wrap(statement.executedText));
+    } catch (error) {
+      throw await translateDuckdbError(error, statement.failure);
+    }
+    return statement;
+  }
+
+  /** Analyses and rewrites one statement, and binds every function's model version for it. */
+  private async prepare(script: string, text: string, offset: number): Promise<ExecutedStatement> {
+    const toPosition = (statementOffset: number): SqlPosition => positionOf(script, offset + statementOffset);
+    const analysis = await analyseStatement(text, (query) => this.parseQuery(query), { script, offset });
+    const edited = rewriteCatalogNames(text, analysis);
+    const definitions = this.workspace.functions.list().map((stored) => stored.definition);
+    // UDFs first: DuckDB checks at CREATE MACRO that the functions a macro calls exist.
+    await this.udfs.refresh(definitions);
+    await this.syncMacros(definitions);
+    const failure: FailedStatement = {
+      executedText: edited.text,
+      positionOf: (executedOffset) => toPosition(edited.originalOffset(executedOffset)),
+      executedOffsetOf: (statementOffset) => edited.editedOffset(statementOffset),
+      userText: script,
+      references: analysis.references,
+      functions: new Map(definitions.map((definition) => [definition.name, definition])),
+      connection: this.connection,
+    };
+    return { analysis, executedText: edited.text, boundVersions: this.udfs.current, failure };
   }
 
   /** Translates an error DuckDB raised while a statement's result was being read. */

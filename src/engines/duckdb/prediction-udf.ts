@@ -37,7 +37,7 @@ export type CallForm = "positional" | "struct";
 
 /** Observers of scoring, for progress bars and cancellation; called on the scoring thread. */
 export interface ScoringHooks {
-  /** After each chunk; throwing here (say, on cancel) fails the statement. */
+  /** After each chunk, with its row count (NULL rows included); throwing here (say, on cancel) fails the statement. */
   readonly onChunkScored?: (rows: number) => void;
 }
 
@@ -186,7 +186,7 @@ export function createPredictionUdf(
       }
     }
     writeOutputs(binding, outputs, scored, rows, output);
-    hooks.onChunkScored?.(count);
+    hooks.onChunkScored?.(rows);
   };
   return DuckDBScalarFunction.create({
     name,

@@ -1,4 +1,4 @@
-import { DOUBLE, type DuckDBConnection, DuckDBScalarFunction } from "@duckdb/node-api";
+import { DOUBLE, type DuckDBConnection, DuckDBScalarFunction, INTEGER, VARCHAR } from "@duckdb/node-api";
 import { asModelSqlError, describeCause, type ModelSqlError } from "../../errors.js";
 import { bindFunction, type FunctionBinding } from "../../functions/function-binding.js";
 import type { FunctionDefinition } from "../../functions/function-definition.js";
@@ -7,6 +7,8 @@ import type { ModelRegistry, ModelVersion } from "../../registry/model-registry.
 import { resolveModelUri } from "../../registry/model-uri-resolution.js";
 import { createPredictionUdf, parameterTypesOf, type ScoringHooks } from "./prediction-udf.js";
 import { positionalUdfName, structUdfName } from "./udf-names.js";
+
+export const BOUND_VERSION_FUNCTION = "modelsql:bound_version";
 
 /** What a function is bound to for the statement about to run. */
 export interface BoundVersion {
@@ -31,7 +33,34 @@ export class UdfRegistrations {
     private readonly registry: ModelRegistry,
     private readonly sessions: ModelSessionCache,
     private readonly hooks: ScoringHooks,
-  ) {}
+  ) {
+    this.registerBoundVersionFunction();
+  }
+
+  /**
+   * `"modelsql:bound_version"('main.ml.predict_churn')`: the version the function scores with in
+   * the running statement (NULL if it cannot score), so that batch scoring can write it beside
+   * each prediction. Bindings change only between statements, so every row agrees.
+   */
+  private registerBoundVersionFunction(): void {
+    this.connection.registerScalarFunction(
+      DuckDBScalarFunction.create({
+        name: BOUND_VERSION_FUNCTION,
+        returnType: INTEGER,
+        parameterTypes: [VARCHAR],
+        specialHandling: true,
+        mainFunction: (_info, chunk, output) => {
+          const names = chunk.getColumnVector(0);
+          for (let row = 0; row < chunk.rowCount; row += 1) {
+            const name = names.getItem(row);
+            const bound = typeof name === "string" ? this.registered.get(name)?.bound.binding : undefined;
+            output.setItem(row, bound ? bound.version.version : null);
+          }
+          output.flush();
+        },
+      }),
+    );
+  }
 
   /** The bindings in force for the current statement, by function name. */
   get current(): ReadonlyMap<string, BoundVersion> {
