@@ -25,8 +25,8 @@ it("on a terminal, redraws one bar in place with rows/s and the time left", () =
   time.advance(2950);
   progress.advance(7400);
   progress.finish();
-  expect(written.at(-1)).toMatch(
-    /^\rScoring f \[#{30}\] 100% {2}10,000\/10,000 rows {2}2,500 rows\/s {2}in 0:04\u001b\[K\n$/,
+  expect(written.at(-1)).toBe(
+    `\rScoring f [${"#".repeat(30)}] 100%  10,000/10,000 rows  2,500 rows/s  in 0:04\u001b[K\n`,
   );
 });
 
