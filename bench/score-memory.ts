@@ -50,19 +50,39 @@ async function main(): Promise<void> {
   const results: { rows: number; peakMiB: number; seconds: number; outputMiB: number }[] = [];
   for (const rows of sizes) {
     const output = path.join(parent, `scores-${rows}.parquet`);
-    const result = await run(["--workspace", directory, "score", "main.ml.predict_churn", "--input", path.join(parent, `input-${rows}.parquet`), "--output", output]);
+    const result = await run([
+      "--workspace",
+      directory,
+      "score",
+      "main.ml.predict_churn",
+      "--input",
+      path.join(parent, `input-${rows}.parquet`),
+      "--output",
+      output,
+    ]);
     if (result.code !== 0) throw new Error(`score failed: ${result.stderr}`);
     const peak = /peak memory (\d+) MiB/.exec(result.stderr);
-    results.push({ rows, peakMiB: Number(peak?.[1]), seconds: result.seconds, outputMiB: statSync(output).size / 2 ** 20 });
+    results.push({
+      rows,
+      peakMiB: Number(peak?.[1]),
+      seconds: result.seconds,
+      outputMiB: statSync(output).size / 2 ** 20,
+    });
   }
   process.stdout.write("rows       peak RSS (MiB)  wall time (s)  rows/s    output (MiB)\n");
   for (const result of results) {
     process.stdout.write(
-      `${result.rows.toLocaleString("en-US").padEnd(10)} ${String(result.peakMiB).padEnd(15)} ${result.seconds.toFixed(1).padEnd(14)} ${Math.round(result.rows / result.seconds).toLocaleString("en-US").padEnd(9)} ${result.outputMiB.toFixed(1)}\n`,
+      `${result.rows.toLocaleString("en-US").padEnd(10)} ${String(result.peakMiB).padEnd(15)} ${result.seconds.toFixed(1).padEnd(14)} ${Math.round(
+        result.rows / result.seconds,
+      )
+        .toLocaleString("en-US")
+        .padEnd(9)} ${result.outputMiB.toFixed(1)}\n`,
     );
   }
   const [small, large] = results as [(typeof results)[0], (typeof results)[0]];
-  process.stdout.write(`\npeak memory ratio ${large.rows.toLocaleString("en-US")} / ${small.rows.toLocaleString("en-US")} rows: ${(large.peakMiB / small.peakMiB).toFixed(3)} (bounded: at most 1.2)\n`);
+  process.stdout.write(
+    `\npeak memory ratio ${large.rows.toLocaleString("en-US")} / ${small.rows.toLocaleString("en-US")} rows: ${(large.peakMiB / small.peakMiB).toFixed(3)} (bounded: at most 1.2)\n`,
+  );
   rmSync(parent, { recursive: true, force: true });
 }
 

@@ -65,3 +65,43 @@ it("an alias moved by another process while a statement runs does not mix versio
     ),
   ).toEqual({ 1: 7043 });
 });
+
+it("a function whose alias is gone fails the statements that call it, with the reason, and no others", async () => {
+  await example.workspace.registry.setAlias("main.ml.churn", "challenger", 1);
+  expect(await example.workspace.registry.deleteAlias("main.ml.churn", "challenger")).toBe(true);
+  const failure = await example.session
+    .queryRows("SELECT predict_churn_details(features) FROM customer_features")
+    .then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+  expect(failure?.message).toMatch(/^\[MODEL_VERSION_NOT_FOUND\]/);
+  expect(failure?.message).toContain("challenger");
+  const other = await example.session.queryRows(
+    "SELECT count(predict_churn(features)) AS n FROM customer_features",
+  );
+  expect(Number(other[0]?.n)).toBe(7043);
+  await example.workspace.registry.setAlias("main.ml.churn", "challenger", 1);
+  const restored = await example.session.queryRows(
+    "SELECT count(predict_churn_details(features)) AS n FROM customer_features",
+  );
+  expect(Number(restored[0]?.n)).toBe(7043);
+});
+
+it("a session opened while an alias is missing fails only its calls, then scores once the alias is set", async () => {
+  expect(await example.workspace.registry.deleteAlias("main.ml.churn", "challenger")).toBe(true);
+  const fresh = await example.openSession();
+  await expect(
+    fresh.queryRows("SELECT predict_churn_details(features) FROM customer_features"),
+  ).rejects.toThrow(/^\[MODEL_VERSION_NOT_FOUND\]/);
+  expect(
+    Number(
+      (await fresh.queryRows("SELECT count(predict_churn(features)) AS n FROM customer_features"))[0]?.n,
+    ),
+  ).toBe(7043);
+  await example.workspace.registry.setAlias("main.ml.churn", "challenger", 2);
+  const rows = await fresh.queryRows(
+    "SELECT d.version AS version, count(*) AS n FROM (SELECT predict_churn_details(features) AS d FROM customer_features) GROUP BY ALL",
+  );
+  expect(rows.map((row) => [Number(row.version), Number(row.n)])).toEqual([[2, 7043]]);
+});

@@ -1,7 +1,7 @@
 import { parseThreeLevelName } from "../../catalog/three-level-name.js";
 import type { FunctionDefinition } from "../../functions/function-definition.js";
 import { duckdbDatabaseOf, quoteIdentifier, quoteLiteral } from "./duckdb-catalog-names.js";
-import { positionalUdfName, structUdfName } from "./udf-names.js";
+import type { UdfTargets } from "./udf-registrations.js";
 
 /** The DuckDB database, schema and macro name a function lives at. */
 export function macroLocation(definition: FunctionDefinition): {
@@ -28,26 +28,26 @@ function structParameterName(definition: FunctionDefinition): string {
  * to the declared field types by field name (any field order). A one-parameter function has
  * the positional form only, since the two would have the same arity.
  */
-export function macroBody(definition: FunctionDefinition): string {
+export function macroBody(definition: FunctionDefinition, targets: UdfTargets): string {
   const names = definition.parameters.map((parameter) => quoteIdentifier(parameter.name));
   const text = definition.parameters.filter((parameter) => parameter.type === "STRING");
   // Text values travel with DuckDB's hash of them, the key of the UDF's string cache.
   const positionalHashes = text.map((parameter) => `, hash(${quoteIdentifier(parameter.name)})`).join("");
   const parameters = names.join(", ");
-  const positional = `(${parameters}) AS ${quoteIdentifier(positionalUdfName(definition.name))}(${parameters}${positionalHashes})`;
-  if (definition.parameters.length === 1) return positional;
+  const positional = `(${parameters}) AS ${quoteIdentifier(targets.positional)}(${parameters}${positionalHashes})`;
+  if (definition.parameters.length === 1 || !targets.struct) return positional;
   const struct = quoteIdentifier(structParameterName(definition));
   const structHashes = text
     .map((parameter) => `, hash(struct_extract(${struct}, ${quoteLiteral(parameter.name)}))`)
     .join("");
-  return `${positional}, (${struct}) AS ${quoteIdentifier(structUdfName(definition.name))}(${struct}${structHashes})`;
+  return `${positional}, (${struct}) AS ${quoteIdentifier(targets.struct)}(${struct}${structHashes})`;
 }
 
-export function createMacroSql(definition: FunctionDefinition): string[] {
+export function createMacroSql(definition: FunctionDefinition, targets: UdfTargets): string[] {
   const location = macroLocation(definition);
   const schema = `${quoteIdentifier(location.database)}.${quoteIdentifier(location.schema)}`;
   return [
     `CREATE SCHEMA IF NOT EXISTS ${schema}`,
-    `CREATE OR REPLACE MACRO ${schema}.${quoteIdentifier(location.name)}${macroBody(definition)}`,
+    `CREATE OR REPLACE MACRO ${schema}.${quoteIdentifier(location.name)}${macroBody(definition, targets)}`,
   ];
 }

@@ -139,13 +139,17 @@ export class LocalSession {
 
   /** Creates, replaces and drops macros so DuckDB's match the function catalog. */
   private async syncMacros(definitions: readonly FunctionDefinition[]): Promise<void> {
-    const signature = JSON.stringify(definitions);
+    const wantedMacros = definitions.flatMap((definition) => {
+      const targets = this.udfs.targets(definition.name);
+      return targets ? [{ definition, targets }] : [];
+    });
+    const signature = JSON.stringify(wantedMacros);
     if (signature === this.macrosInSync) return;
-    for (const definition of definitions) {
+    for (const { definition, targets } of wantedMacros) {
       await this.attachCatalog(definition.name.split(".")[0] as string);
-      for (const sql of createMacroSql(definition)) await this.connection.run(sql);
+      for (const sql of createMacroSql(definition, targets)) await this.connection.run(sql);
     }
-    const wanted = new Set(definitions.map((definition) => JSON.stringify(macroLocation(definition))));
+    const wanted = new Set(wantedMacros.map(({ definition }) => JSON.stringify(macroLocation(definition))));
     const existing = await this.connection.runAndReadAll(
       "SELECT DISTINCT database_name AS database, schema_name AS schema, function_name AS name FROM duckdb_functions() WHERE function_type = 'macro' AND macro_definition LIKE '%\"modelsql:%'",
     );

@@ -21,7 +21,7 @@ import type { FunctionBinding } from "../../functions/function-binding.js";
 import type { ParameterType } from "../../functions/sql-types.js";
 import type { OnnxModel } from "../../models/onnx-model.js";
 import { feedTensor } from "./feed-tensors.js";
-import { positionalUdfName, structUdfName } from "./udf-names.js";
+import { type CallForm, udfName } from "./udf-names.js";
 import { type ArgumentColumn, argumentLayout, readArgumentColumns } from "./vector-columns.js";
 
 const DUCKDB_TYPES: Readonly<Record<ParameterType, DuckDBType>> = {
@@ -33,7 +33,7 @@ const DUCKDB_TYPES: Readonly<Record<ParameterType, DuckDBType>> = {
   STRING: VARCHAR,
 };
 
-export type CallForm = "positional" | "struct";
+export type { CallForm };
 
 /** Observers of scoring, for progress bars and cancellation; called on the scoring thread. */
 export interface ScoringHooks {
@@ -63,6 +63,11 @@ export function parameterTypesOf(binding: FunctionBinding, form: CallForm): Duck
   if (form === "positional") return [...types, ...hashes];
   const fields = binding.inputs.map(({ parameter }, index) => [parameter.name, types[index] as DuckDBType]);
   return [STRUCT(Object.fromEntries(fields)), ...hashes];
+}
+
+/** What decides whether registering a UDF replaces another of the same name. */
+export function udfSignature(returnType: DuckDBType, parameterTypes: readonly DuckDBType[]): string {
+  return `${parameterTypes.map(String).join(",")}->${String(returnType)}`;
 }
 
 /** Row indexes whose required arguments are all present; undefined when every row is. */
@@ -151,7 +156,9 @@ export function createPredictionUdf(
   model: OnnxModel,
   form: CallForm,
   hooks: ScoringHooks = {},
-): DuckDBScalarFunction {
+  /** Why the function cannot score right now, checked before each chunk. */
+  failure: () => Error | undefined = () => undefined,
+): { name: string; udf: DuckDBScalarFunction } {
   const types = binding.inputs.map(({ parameter }) => parameter.type);
   const modelInputs = new Map(model.modelInterface.inputs.map((input) => [input.name, input]));
   const fetches = [binding.labelOutput?.name, binding.probabilityOutput?.name].filter(
@@ -159,11 +166,12 @@ export function createPredictionUdf(
   );
   // String caches live as long as this UDF registration.
   const layout = argumentLayout(types, form);
-  const name =
-    form === "positional"
-      ? positionalUdfName(binding.definition.name)
-      : structUdfName(binding.definition.name);
+  const returnType = returnTypeOf(binding);
+  const parameterTypes = parameterTypesOf(binding, form);
+  const name = udfName(binding.definition.name, form, udfSignature(returnType, parameterTypes));
   const mainFunction = (_info: unknown, chunk: DuckDBDataChunk, output: DuckDBVector): void => {
+    const reason = failure();
+    if (reason) throw reason;
     const rows = chunk.rowCount;
     const columns = readArgumentColumns(chunk.chunk, layout, rows);
     const scored = rowsToScore(binding, columns, rows);
@@ -188,13 +196,15 @@ export function createPredictionUdf(
     writeOutputs(binding, outputs, scored, rows, output);
     hooks.onChunkScored?.(rows);
   };
-  return DuckDBScalarFunction.create({
+  const udf = DuckDBScalarFunction.create({
     name,
     mainFunction,
-    returnType: returnTypeOf(binding),
-    parameterTypes: parameterTypesOf(binding, form),
+    returnType,
+    parameterTypes,
     // NULLs reach the callback, which applies the function's NULL policy itself.
     specialHandling: true,
     volatile: false,
   });
+
+  return { name, udf };
 }

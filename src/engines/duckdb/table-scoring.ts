@@ -195,7 +195,6 @@ async function writeScores(
   target: Target,
   request: ScoreRequest,
 ): Promise<ScoreOutcome> {
-
   if (target.kind === "table") {
     const parts = target.name.split(".");
     const name = (

@@ -3,10 +3,23 @@ import { asModelSqlError, describeCause, type ModelSqlError } from "../../errors
 import { bindFunction, type FunctionBinding } from "../../functions/function-binding.js";
 import type { FunctionDefinition } from "../../functions/function-definition.js";
 import type { ModelSessionCache } from "../../models/model-session-cache.js";
+import type { OnnxModel } from "../../models/onnx-model.js";
 import type { ModelRegistry, ModelVersion } from "../../registry/model-registry.js";
 import { resolveModelUri } from "../../registry/model-uri-resolution.js";
-import { createPredictionUdf, parameterTypesOf, type ScoringHooks } from "./prediction-udf.js";
-import { positionalUdfName, structUdfName } from "./udf-names.js";
+import {
+  createPredictionUdf,
+  parameterTypesOf,
+  returnTypeOf,
+  type ScoringHooks,
+  udfSignature,
+} from "./prediction-udf.js";
+import { type CallForm, udfName } from "./udf-names.js";
+
+/** The internal UDFs a function's macro calls, by call form. */
+export interface UdfTargets {
+  readonly positional: string;
+  readonly struct?: string;
+}
 
 export const BOUND_VERSION_FUNCTION = "modelsql:bound_version";
 
@@ -26,7 +39,10 @@ export interface BoundVersion {
  * again replaces the function (FINDINGS.md); it never happens while a statement runs.
  */
 export class UdfRegistrations {
-  private readonly registered = new Map<string, { key: string; bound: BoundVersion }>();
+  private readonly registered = new Map<
+    string,
+    { key: string; shape: string; targets: UdfTargets; bound: BoundVersion }
+  >();
 
   constructor(
     private readonly connection: DuckDBConnection,
@@ -67,6 +83,11 @@ export class UdfRegistrations {
     return new Map([...this.registered].map(([name, entry]) => [name, entry.bound]));
   }
 
+  /** The UDF names each function's macro must call now. */
+  targets(functionName: string): UdfTargets | undefined {
+    return this.registered.get(functionName)?.targets;
+  }
+
   async refresh(definitions: readonly FunctionDefinition[]): Promise<void> {
     for (const definition of definitions) {
       let version: ModelVersion | undefined;
@@ -76,54 +97,78 @@ export class UdfRegistrations {
       } catch (error) {
         failure = asModelSqlError(error);
       }
-      const key = `${JSON.stringify(definition)}|${version ? `${version.version}|${version.artifactHash}` : failure?.message}`;
-      if (this.registered.get(definition.name)?.key === key) continue;
+      const shape = JSON.stringify(definition);
+      const key = `${shape}|${version ? `${version.version}|${version.artifactHash}` : failure?.message}`;
+      const previous = this.registered.get(definition.name);
+      if (previous?.key === key) continue;
       let binding: FunctionBinding | undefined;
+      let targets: UdfTargets | undefined;
       if (version) {
         try {
           binding = bindFunction(definition, version);
-          const model = this.sessions.sessionFor(version);
-          this.connection.registerScalarFunction(
-            createPredictionUdf(binding, model, "positional", this.hooks),
-          );
-          if (definition.parameters.length > 1) {
-            this.connection.registerScalarFunction(createPredictionUdf(binding, model, "struct", this.hooks));
-          }
+          targets = this.register(binding, this.sessions.sessionFor(version));
         } catch (error) {
           binding = undefined;
           failure = asModelSqlError(error);
         }
       }
-      if (failure) this.registerFailing(definition, failure);
-      this.registered.set(definition.name, { key, bound: { definition, binding, failure } });
+      if (!targets) {
+        // Keep the UDFs registered for this definition, which now fail with the reason (they
+        // check before each chunk), or register placeholders that do only that.
+        targets = previous && previous.shape === shape ? previous.targets : this.registerFailing(definition);
+      }
+      this.registered.set(definition.name, { key, shape, targets, bound: { definition, binding, failure } });
     }
     for (const name of [...this.registered.keys()]) {
       if (!definitions.some((definition) => definition.name === name)) this.registered.delete(name);
     }
   }
 
+  private failureOf(functionName: string): () => Error | undefined {
+    return () => {
+      const failure = this.registered.get(functionName)?.bound.failure;
+      return failure ? new Error(describeCause(failure)) : undefined;
+    };
+  }
+
+  private register(binding: FunctionBinding, model: OnnxModel): UdfTargets {
+    const failure = this.failureOf(binding.definition.name);
+    const positional = createPredictionUdf(binding, model, "positional", this.hooks, failure);
+    this.connection.registerScalarFunction(positional.udf);
+    if (binding.definition.parameters.length === 1) return { positional: positional.name };
+    const struct = createPredictionUdf(binding, model, "struct", this.hooks, failure);
+    this.connection.registerScalarFunction(struct.udf);
+    return { positional: positional.name, struct: struct.name };
+  }
+
   /**
-   * A function whose model cannot be resolved or bound fails only the statements that call it,
-   * with the reason, rather than every statement in the session.
+   * Placeholders for a function whose model cannot be resolved or bound in this process yet: they
+   * fail the statements that call the function, with the reason, and no other statement. The
+   * return type is a guess (a BIGINT label) for label and struct returns; when the function binds
+   * to a version with another signature, its UDFs get new names and the macro follows.
    */
-  private registerFailing(definition: FunctionDefinition, failure: ModelSqlError): void {
-    const pseudoBinding = {
-      inputs: definition.parameters.map((parameter) => ({ parameter })),
-    } as unknown as FunctionBinding;
-    const forms: ("positional" | "struct")[] =
-      definition.parameters.length > 1 ? ["positional", "struct"] : ["positional"];
-    for (const form of forms) {
+  private registerFailing(definition: FunctionDefinition): UdfTargets {
+    const inputs = definition.parameters.map((parameter) => ({ parameter }));
+    const pseudoBinding = { definition, inputs, labelType: "BIGINT" } as unknown as FunctionBinding;
+    const returnType = returnTypeOf(pseudoBinding);
+    const failure = this.failureOf(definition.name);
+    const forms: CallForm[] = definition.parameters.length > 1 ? ["positional", "struct"] : ["positional"];
+    const names = forms.map((form) => {
+      const parameterTypes = parameterTypesOf(pseudoBinding, form);
+      const name = udfName(definition.name, form, udfSignature(returnType, parameterTypes));
       this.connection.registerScalarFunction(
         DuckDBScalarFunction.create({
-          name: form === "positional" ? positionalUdfName(definition.name) : structUdfName(definition.name),
-          returnType: DOUBLE,
-          parameterTypes: parameterTypesOf(pseudoBinding, form),
+          name,
+          returnType,
+          parameterTypes,
           specialHandling: true,
           mainFunction: () => {
-            throw new Error(describeCause(failure));
+            throw failure() ?? new Error(`${definition.name} cannot score`);
           },
         }),
       );
-    }
+      return name;
+    });
+    return { positional: names[0] as string, ...(names[1] ? { struct: names[1] } : {}) };
   }
 }
