@@ -1,4 +1,4 @@
-import { DOUBLE, type DuckDBConnection, DuckDBScalarFunction, INTEGER, VARCHAR } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBScalarFunction, INTEGER, VARCHAR } from "@duckdb/node-api";
 import { asModelSqlError, describeCause, type ModelSqlError } from "../../errors.js";
 import { bindFunction, type FunctionBinding } from "../../functions/function-binding.js";
 import type { FunctionDefinition } from "../../functions/function-definition.js";
