@@ -60,6 +60,12 @@ export function syntaxError(
   );
 }
 
+/** Skips `IF NOT EXISTS` at tokens[index] when it is there. */
+function afterIfNotExists(tokens: readonly SqlToken[], index: number): number {
+  const words = [0, 1, 2].map((step) => word(tokens[index + step]));
+  return words.join(" ") === "if not exists" ? index + 3 : index;
+}
+
 /** Reads a dotted name starting at tokens[index]; returns it and the index after it. */
 function readName(
   tokens: readonly SqlToken[],
@@ -135,23 +141,13 @@ export async function analyseStatement(
   const objectKind = word(tokens[index]);
   index += 1;
   if (objectKind === "schema") {
-    if (
-      word(tokens[index]) === "if" &&
-      word(tokens[index + 1]) === "not" &&
-      word(tokens[index + 2]) === "exists"
-    )
-      index += 3;
+    index = afterIfNotExists(tokens, index);
     const read = readName(tokens, index);
     if (!read || read.next !== tokens.length || read.name.parts.length > 2) throw unsupported(text);
     return { kind: "create_schema", target: read.name, references: [] };
   }
   if (objectKind !== "table" && objectKind !== "view") throw unsupported(text);
-  if (
-    word(tokens[index]) === "if" &&
-    word(tokens[index + 1]) === "not" &&
-    word(tokens[index + 2]) === "exists"
-  )
-    index += 3;
+  index = afterIfNotExists(tokens, index);
   const read = readName(tokens, index);
   if (!read) throw unsupported(text);
   index = read.next;
