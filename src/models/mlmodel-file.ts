@@ -68,6 +68,19 @@ function parseSpecList(text: string | null | undefined, part: string): Signature
   return parsed.data;
 }
 
+/** MLflow writes a signature's params as a JSON list of param specs. */
+function parseParams(text: string | null | undefined): unknown[] | undefined {
+  if (!text) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new MlmodelProblem("has a signature whose params are not valid JSON");
+  }
+  if (!Array.isArray(json)) throw new MlmodelProblem("has a signature whose params are not a list");
+  return json;
+}
+
 export function readMlmodelFile(directory: string): MlmodelFile {
   let document: unknown;
   try {
@@ -85,7 +98,7 @@ export function readMlmodelFile(directory: string): MlmodelFile {
   const { flavors, signature, run_id: runId } = parsed.data;
   const inputs = parseSpecList(signature?.inputs, "inputs");
   const outputs = parseSpecList(signature?.outputs, "outputs");
-  const params = signature?.params ? (JSON.parse(signature.params) as unknown[]) : undefined;
+  const params = parseParams(signature?.params);
   return {
     flavors: Object.keys(flavors),
     onnxData: flavors.onnx?.data,

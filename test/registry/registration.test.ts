@@ -169,6 +169,14 @@ describe("registering model versions", () => {
     await expectRefused(model, /naming inputs the ONNX graph does not have: tenure_months/);
   });
 
+  it("refuses a signature whose params are not valid JSON", async () => {
+    const model = path.join(directory, "..", "bad-params");
+    cpSync(LOGISTIC_REGRESSION_DIRECTORY, model, { recursive: true });
+    const mlmodel = path.join(model, "MLmodel");
+    writeFileSync(mlmodel, readFileSync(mlmodel, "utf8").replace("  params: null", `  params: '[{"name": '`));
+    await expectRefused(model, /params are not valid JSON/);
+  });
+
   it("refuses a model name that is not three-level", async () => {
     const attempt = workspace.registry.registerVersion({
       name: "churn",
