@@ -80,6 +80,7 @@ export async function buildExampleWorkspace(
         .sort()) {
         const { result } = await session.execute(readFileSync(path.join(scripts, file), "utf8"));
         await result.getRows();
+        await session.complete(true);
         done.push(`ran sql/example/${file}`);
       }
     } finally {

@@ -10,6 +10,8 @@ import { addScoreCommand } from "./score-command.js";
 /** Exit codes: 0 success, 1 an error with a class, 2 a command line commander could not parse. */
 const EXIT_ERROR = 1;
 const EXIT_USAGE = 2;
+/** An interrupted command exits as shells report Ctrl-C (128 + SIGINT). */
+const EXIT_INTERRUPTED = 130;
 
 function buildProgram(): Command {
   const program = new Command("modelsql")
@@ -44,7 +46,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(
       wantsJson(argv) ? `${JSON.stringify({ error: error.toJSON() })}\n` : `${error.message}\n`,
     );
-    return EXIT_ERROR;
+    return error.errorClass === "OPERATION_CANCELLED" ? EXIT_INTERRUPTED : EXIT_ERROR;
   }
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { userColumnNames } from "../engines/duckdb/local-session.js";
 import { plainValue } from "../engines/duckdb/result-values.js";
 import { describeCause, ModelSqlError } from "../errors.js";
 import { globalOptions } from "./cli-context.js";
@@ -60,8 +61,8 @@ export function addQueryCommand(program: Command): void {
       const { result, statement } = await session.execute(script);
       const types = result.columnTypes();
       const writer = resultWriter(format, process.stdout);
-      await writer.begin(result.deduplicatedColumnNames());
       try {
+        await writer.begin(userColumnNames(result.deduplicatedColumnNames()));
         for await (const rows of result.yieldRowsJs()) {
           await writer.rows(
             rows.map((row) =>
@@ -70,9 +71,11 @@ export function addQueryCommand(program: Command): void {
           );
         }
       } catch (error) {
+        await session.complete(false);
         throw await session.translate(error, statement);
       }
       await writer.end();
+      await session.complete(true);
     });
   });
 }

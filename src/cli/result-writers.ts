@@ -43,7 +43,7 @@ function tableWriter(out: Writable): ResultWriter {
     widths = columns.map((name, index) =>
       Math.max(name.length, ...sample.map((row) => (row[index] ?? "").length)),
     );
-    await write(out, line(columns) + `${widths.map((width) => "-".repeat(width)).join("-+-")}\n`);
+    await write(out, `${line(columns)}${widths.map((width) => "-".repeat(width)).join("-+-")}\n`);
     await write(out, sample.map(line).join(""));
   };
   return {

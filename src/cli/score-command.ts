@@ -11,8 +11,8 @@ interface ScoreOptions extends SessionOptions {
   overwrite?: boolean;
 }
 
-/** Exit code of a run stopped by Ctrl-C, as shells report it (128 + SIGINT). */
-const EXIT_INTERRUPTED = 130;
+/** Signals that stop a run cleanly: the statement is interrupted and no output is left. */
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 export function addScoreCommand(program: Command): void {
   const command = program
@@ -37,8 +37,7 @@ export function addScoreCommand(program: Command): void {
         cancelled = true;
         session.interrupt();
       };
-      process.once("SIGINT", onSignal);
-      process.once("SIGTERM", onSignal);
+      for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
       session.setScoringHooks({
         onChunkScored: (rows) => {
           if (cancelled) throw new ModelSqlError("OPERATION_CANCELLED", "Scoring was interrupted");
@@ -56,6 +55,7 @@ export function addScoreCommand(program: Command): void {
             progress = new ProgressReporter(rows, label);
           },
         });
+        if (cancelled) throw new ModelSqlError("OPERATION_CANCELLED", "Scoring was interrupted");
         progress?.finish();
         const peak = Math.round(process.resourceUsage().maxRSS / 1024);
         process.stderr.write(
@@ -63,13 +63,15 @@ export function addScoreCommand(program: Command): void {
         );
       } catch (error) {
         if (cancelled) {
-          process.stderr.write("\nInterrupted; no output was written.\n");
-          process.exit(EXIT_INTERRUPTED);
+          process.stderr.write("\n");
+          throw new ModelSqlError("OPERATION_CANCELLED", "Scoring was interrupted; no output was written", {
+            cause: error,
+          });
         }
         throw error;
       } finally {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
+        for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+        session.setScoringHooks({});
       }
     });
   });

@@ -28,7 +28,10 @@ export function tokenize(sql: string): SqlToken[] {
     if (/\s/.test(char)) {
       index += 1;
     } else if (char === "-" && next === "-") {
-      index = skipUntil(sql, index, "\n");
+      // DuckDB ends a line comment at \n or \r: a comment read as longer than DuckDB reads it
+      // would hide a statement from analysis.
+      const lineEnd = sql.slice(index).search(/[\r\n]/);
+      index = lineEnd < 0 ? sql.length : index + lineEnd + 1;
     } else if (char === "/" && next === "*") {
       index = skipUntil(sql, index + 2, "*/");
     } else if (char === "'" || ((char === "E" || char === "e") && next === "'")) {

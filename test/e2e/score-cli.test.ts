@@ -119,37 +119,40 @@ it("scores into a new table, and refuses to overwrite an existing output without
   expect(again.stderr).toContain("exists");
 });
 
-it("an interrupted run exits 130 and leaves no output file, partial or whole", async () => {
-  const made = await runCli(workspace, [
-    "query",
-    "CREATE OR REPLACE TABLE main.sales.many AS SELECT c.* FROM customer_features c, range(150)",
-  ]);
-  expect(made.code).toBe(0);
-  const directory = path.join(outputs, "interrupted");
-  mkdirSync(directory);
-  const file = path.join(directory, "many.parquet");
-  const child = spawn(process.execPath, [
-    CLI,
-    "--workspace",
-    workspace,
-    "score",
-    "predict_churn",
-    "--input",
-    "main.sales.many",
-    "--output",
-    file,
-  ]);
-  let stderr = "";
-  child.stderr.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  const closed = once(child, "close");
-  // A million rows take seconds; interrupt once scoring has surely begun.
-  await new Promise((resolve) => setTimeout(resolve, 2500));
-  child.kill("SIGINT");
-  const [code] = (await closed) as [number];
-  expect(code).toBe(130);
-  expect(stderr).toContain("Interrupted; no output was written.");
-  expect(existsSync(file)).toBe(false);
-  expect(readdirSync(directory)).toEqual([]);
-});
+it.each(["SIGINT", "SIGHUP"] as const)(
+  "a run stopped by %s exits 130 and leaves no output file, partial or whole",
+  async (signal) => {
+    const made = await runCli(workspace, [
+      "query",
+      "CREATE OR REPLACE TABLE main.sales.many AS SELECT c.* FROM customer_features c, range(150)",
+    ]);
+    expect(made.code).toBe(0);
+    const directory = path.join(outputs, `interrupted-${signal}`);
+    mkdirSync(directory);
+    const file = path.join(directory, "many.parquet");
+    const child = spawn(process.execPath, [
+      CLI,
+      "--workspace",
+      workspace,
+      "score",
+      "predict_churn",
+      "--input",
+      "main.sales.many",
+      "--output",
+      file,
+    ]);
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const closed = once(child, "close");
+    // A million rows take seconds; interrupt once scoring has surely begun.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    child.kill(signal);
+    const [code] = (await closed) as [number];
+    expect(code).toBe(130);
+    expect(stderr).toContain("[OPERATION_CANCELLED] Scoring was interrupted; no output was written.");
+    expect(existsSync(file)).toBe(false);
+    expect(readdirSync(directory)).toEqual([]);
+  },
+);

@@ -1,10 +1,12 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { ERROR_CLASSES, type ErrorClass, ModelSqlError, type SqlPosition } from "../../errors.js";
+import { type ErrorClass, ModelSqlError, type SqlPosition } from "../../errors.js";
 import type { FunctionDefinition } from "../../functions/function-definition.js";
 import { duckdbTypeName } from "../../functions/sql-types.js";
 import type { NameReference } from "../../sql/analyse/query-references.js";
 import { caretSnippet } from "../../sql/sql-tokens.js";
+import { indexOfUtf8Offset } from "../../sql/utf8-offsets.js";
 import { castableTypeText, describeGivenType, splitTopLevel, structFields } from "./duckdb-type-text.js";
+import { carriedError } from "./udf-errors.js";
 import { parseUdfName } from "./udf-names.js";
 
 /** What the translator knows about the statement DuckDB failed on. */
@@ -29,10 +31,11 @@ function caretOffset(message: string, executed: string): number | undefined {
   if (!match) return undefined;
   const lineNumber = Number(match[1]);
   let shown = match[2] as string;
-  let caretColumn = (match[3] as string).length - `LINE ${lineNumber}: `.length;
+  // DuckDB places the caret by UTF-8 bytes of the line it shows.
+  let caretBytes = (match[3] as string).length - `LINE ${lineNumber}: `.length;
   if (shown.startsWith("...")) {
     shown = shown.slice(3);
-    caretColumn -= 3;
+    caretBytes -= 3;
   }
   if (shown.endsWith("...")) shown = shown.slice(0, -3);
   const lines = executed.split("\n");
@@ -40,7 +43,7 @@ function caretOffset(message: string, executed: string): number | undefined {
   const at = line.indexOf(shown);
   if (at < 0) return undefined;
   const lineStart = lines.slice(0, lineNumber - 1).reduce((sum, text) => sum + text.length + 1, 0);
-  return lineStart + at + Math.max(0, caretColumn);
+  return lineStart + at + indexOfUtf8Offset(line.slice(at), Math.max(0, caretBytes));
 }
 
 function withPosition(
@@ -119,13 +122,6 @@ function structFormError(
     definition,
     detail: `${definition.name}'s STRUCT argument has no field ${parameter?.name} (parameter ${parameter?.name} expects ${parameter?.type})${fields}`,
   };
-}
-
-/** A ModelSqlError raised inside a UDF comes back as DuckDB's message text; restore it. */
-function carriedError(message: string, cause: unknown): ModelSqlError | undefined {
-  const match = /\[([A-Z_]+)\] ([\s\S]*?)(?: SQLSTATE: \w+)?\s*$/.exec(message);
-  if (!match || !((match[1] as string) in ERROR_CLASSES)) return undefined;
-  return new ModelSqlError(match[1] as ErrorClass, (match[2] as string).trim(), { cause });
 }
 
 async function castsImplicitly(connection: DuckDBConnection, from: string, to: string): Promise<boolean> {
@@ -261,17 +257,11 @@ export async function translateDuckdbError(error: unknown, failed: FailedStateme
       "Fix the SQL near the caret.",
       error,
     );
-  if (/Table with name .* does not exist|Table .* does not exist/.test(raw)) {
-    return withPosition(
-      "TABLE_OR_VIEW_NOT_FOUND",
-      firstLine,
-      failed,
-      offset,
-      "Check the name, the current schema and the search path.",
-      error,
-    );
-  }
-  if (/(Scalar Function|Function|Macro Function) with name .* does not exist/.test(raw)) {
+  if (
+    /(Scalar Function|Table Function|Function|Macro Function|Aggregate Function) with name .* does not exist/.test(
+      raw,
+    )
+  ) {
     return withPosition(
       "UNRESOLVED_ROUTINE",
       firstLine,
@@ -281,7 +271,17 @@ export async function translateDuckdbError(error: unknown, failed: FailedStateme
       error,
     );
   }
-  if (/Referenced column .* not found|column .* not found/i.test(raw)) {
+  if (/^Catalog Error: Table with name .* does not exist/.test(raw)) {
+    return withPosition(
+      "TABLE_OR_VIEW_NOT_FOUND",
+      firstLine,
+      failed,
+      offset,
+      "Check the name, the current schema and the search path.",
+      error,
+    );
+  }
+  if (/Referenced column .* not found|Referenced table .* not found|column .* not found/i.test(raw)) {
     return withPosition("UNRESOLVED_COLUMN", firstLine, failed, offset, undefined, error);
   }
   if (/^INTERRUPT Error|Interrupted/.test(raw))

@@ -31,14 +31,17 @@ function structParameterName(definition: FunctionDefinition): string {
 export function macroBody(definition: FunctionDefinition, targets: UdfTargets): string {
   const names = definition.parameters.map((parameter) => quoteIdentifier(parameter.name));
   const text = definition.parameters.filter((parameter) => parameter.type === "STRING");
-  // Text values travel with DuckDB's hash of them, the key of the UDF's string cache.
-  const positionalHashes = text.map((parameter) => `, hash(${quoteIdentifier(parameter.name)})`).join("");
+  // Text values travel with DuckDB's hash of their text, the key of the UDF's string cache. The
+  // cast matters: hash() of an ENUM hashes its position in the ENUM, not its text.
+  const positionalHashes = text
+    .map((parameter) => `, hash(CAST(${quoteIdentifier(parameter.name)} AS VARCHAR))`)
+    .join("");
   const parameters = names.join(", ");
   const positional = `(${parameters}) AS ${quoteIdentifier(targets.positional)}(${parameters}${positionalHashes})`;
   if (definition.parameters.length === 1 || !targets.struct) return positional;
   const struct = quoteIdentifier(structParameterName(definition));
   const structHashes = text
-    .map((parameter) => `, hash(struct_extract(${struct}, ${quoteLiteral(parameter.name)}))`)
+    .map((parameter) => `, hash(CAST(struct_extract(${struct}, ${quoteLiteral(parameter.name)}) AS VARCHAR))`)
     .join("");
   return `${positional}, (${struct}) AS ${quoteIdentifier(targets.struct)}(${struct}${structHashes})`;
 }

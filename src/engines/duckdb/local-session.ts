@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { type DuckDBConnection, DuckDBInstance, type DuckDBResult } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance, type DuckDBResult, StatementType } from "@duckdb/node-api";
 import type { SessionDefaults } from "../../catalog/workspace-settings.js";
 import { ModelSqlError, type SqlPosition } from "../../errors.js";
 import type { FunctionDefinition } from "../../functions/function-definition.js";
@@ -16,7 +16,9 @@ import type { Workspace } from "../../workspace.js";
 import { duckdbDatabaseOf, quoteIdentifier, quoteLiteral } from "./duckdb-catalog-names.js";
 import { type FailedStatement, translateDuckdbError } from "./duckdb-error-translation.js";
 import { createMacroSql, macroLocation } from "./function-macros.js";
+import { checkPredictionCalls } from "./prediction-call-checks.js";
 import type { ScoringHooks } from "./prediction-udf.js";
+import { prepareSingleStatement, STATEMENT_TYPES } from "./single-statement.js";
 import { type BoundVersion, UdfRegistrations } from "./udf-registrations.js";
 
 export interface LocalSessionOptions {
@@ -45,6 +47,7 @@ export interface ExecutedStatement {
  */
 export class LocalSession {
   private hooks: ScoringHooks = {};
+  private transactionOpen = false;
   private macrosInSync = "";
 
   private constructor(
@@ -134,7 +137,25 @@ export class LocalSession {
       ({ catalog, schema }) => `${quoteIdentifier(duckdbDatabaseOf(catalog))}.${quoteIdentifier(schema)}`,
     );
     await this.connection.run(`USE ${dotted[0]}`);
-    await this.connection.run(`SET search_path = ${quoteLiteral(dotted.join(","))}`);
+    this.searchPath = dotted.slice(1);
+    await this.restoreSearchPath();
+  }
+
+  /** The path schemas, in DuckDB's names, searched after the current schema. */
+  private searchPath: string[] = [];
+
+  /**
+   * Sets DuckDB's search path to the current schema followed by the session's path. Run after
+   * every USE too: DuckDB's USE replaces the whole search path, but a Unity Catalog USE changes
+   * only the current schema, and functions on the path must stay callable.
+   */
+  private async restoreSearchPath(): Promise<void> {
+    const reader = await this.connection.runAndReadAll(
+      "SELECT current_database() AS db, current_schema() AS schema",
+    );
+    const row = reader.getRowObjects()[0] as { db: string; schema: string };
+    const current = `${quoteIdentifier(row.db)}.${quoteIdentifier(row.schema)}`;
+    await this.connection.run(`SET search_path = ${quoteLiteral([current, ...this.searchPath].join(","))}`);
   }
 
   /** Creates, replaces and drops macros so DuckDB's match the function catalog. */
@@ -161,6 +182,19 @@ export class LocalSession {
       );
     }
     this.macrosInSync = signature;
+  }
+
+  private volatile: ReadonlySet<string> | undefined;
+
+  /** DuckDB's volatile functions, by its own account. */
+  private async volatileFunctions(): Promise<ReadonlySet<string>> {
+    if (!this.volatile) {
+      const reader = await this.connection.runAndReadAll(
+        "SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions() WHERE stability = 'VOLATILE'",
+      );
+      this.volatile = new Set(reader.getRowObjects().map((row) => String(row.name)));
+    }
+    return this.volatile;
   }
 
   private async parseQuery(query: string): Promise<QueryParse> {
@@ -193,17 +227,71 @@ export class LocalSession {
         hint: "Pass a SQL statement.",
       });
     }
+    await this.complete(true);
+    await this.bindFunctions();
+    // A script runs in one transaction: if any statement fails, none of them stays done.
+    const transactional = statements.length > 1;
+    if (transactional) await this.connection.run("BEGIN TRANSACTION");
+    try {
+      const last = await this.executeEach(script, statements);
+      this.transactionOpen = transactional;
+      return last;
+    } catch (error) {
+      if (transactional) await this.rollback();
+      throw error;
+    }
+  }
+
+  /**
+   * Ends the transaction of the last script run, once its result has been read: commits it, or
+   * on failure rolls it back. A single statement commits on its own; this is then a no-op.
+   */
+  async complete(success: boolean): Promise<void> {
+    if (!this.transactionOpen) return;
+    this.transactionOpen = false;
+    if (success) await this.connection.run("COMMIT");
+    else await this.rollback();
+  }
+
+  private async rollback(): Promise<void> {
+    this.transactionOpen = false;
+    await this.connection.run("ROLLBACK");
+  }
+
+  /**
+   * Resolves every function's alias or stage and brings the UDFs and macros up to date, outside
+   * any transaction: a UDF registered inside one disappears when it rolls back (seen on 1.5.6).
+   * UDFs first: DuckDB checks at CREATE MACRO that the functions a macro calls exist.
+   */
+  private async bindFunctions(): Promise<FunctionDefinition[]> {
+    const definitions = this.workspace.functions.list().map((stored) => stored.definition);
+    await this.udfs.refresh(definitions);
+    await this.syncMacros(definitions);
+    this.definitions = definitions;
+    return definitions;
+  }
+
+  private definitions: FunctionDefinition[] = [];
+
+  private async executeEach(
+    script: string,
+    statements: readonly { text: string; offset: number }[],
+  ): Promise<{ result: DuckDBResult; statement: ExecutedStatement }> {
     let last: { result: DuckDBResult; statement: ExecutedStatement } | undefined;
     for (const [index, { text, offset }] of statements.entries()) {
       const statement = await this.prepare(script, text, offset);
       try {
+        const prepared = await prepareSingleStatement(
+          this.connection,
+          statement.executedText,
+          STATEMENT_TYPES[statement.analysis.kind] ?? [],
+        );
         // The last statement's result streams; the ones before it run to completion.
-        const result =
-          index === statements.length - 1
-            ? await this.connection.stream(statement.executedText)
-            : await this.connection.run(statement.executedText);
+        const result = index === statements.length - 1 ? await prepared.stream() : await prepared.run();
+        if (statement.analysis.kind === "use") await this.restoreSearchPath();
         last = { result, statement };
       } catch (error) {
+        if (error instanceof ModelSqlError) throw error;
         throw await translateDuckdbError(error, statement.failure);
       }
     }
@@ -216,27 +304,37 @@ export class LocalSession {
    * any statement; the wrapper is modelsql's own and not the user's to change.
    */
   async runWrapped(query: string, wrap: (executedQuery: string) => string): Promise<ExecutedStatement> {
-    const statement = await this.prepare(query, query, 0);
+    await this.complete(true);
+    await this.bindFunctions();
+    const statement = await this.prepare(query, query, 0, { allowInternal: true });
     if (statement.analysis.kind !== "query") {
       throw new ModelSqlError("UNSUPPORTED_STATEMENT", "Only a query can be wrapped");
     }
     try {
-      await this.connection.run(wrap(statement.executedText));
+      const prepared = await prepareSingleStatement(this.connection, wrap(statement.executedText), [
+        StatementType.COPY,
+        StatementType.CREATE,
+      ]);
+      await prepared.run();
     } catch (error) {
+      if (error instanceof ModelSqlError) throw error;
       throw await translateDuckdbError(error, statement.failure);
     }
     return statement;
   }
 
   /** Analyses and rewrites one statement, and binds every function's model version for it. */
-  private async prepare(script: string, text: string, offset: number): Promise<ExecutedStatement> {
+  private async prepare(
+    script: string,
+    text: string,
+    offset: number,
+    options: { allowInternal?: boolean } = {},
+  ): Promise<ExecutedStatement> {
     const toPosition = (statementOffset: number): SqlPosition => positionOf(script, offset + statementOffset);
     const analysis = await analyseStatement(text, (query) => this.parseQuery(query), { script, offset });
+    const definitions = this.definitions;
+    checkPredictionCalls(analysis.references, definitions, await this.volatileFunctions(), options);
     const edited = rewriteCatalogNames(text, analysis);
-    const definitions = this.workspace.functions.list().map((stored) => stored.definition);
-    // UDFs first: DuckDB checks at CREATE MACRO that the functions a macro calls exist.
-    await this.udfs.refresh(definitions);
-    await this.syncMacros(definitions);
     const failure: FailedStatement = {
       executedText: edited.text,
       positionOf: (executedOffset) => toPosition(edited.originalOffset(executedOffset)),
@@ -257,12 +355,18 @@ export class LocalSession {
   /** Runs a script and reads the last result whole, as JavaScript values: for tests and small results. */
   async queryRows(script: string): Promise<Record<string, unknown>[]> {
     const { result, statement } = await this.execute(script);
+    let rows: Record<string, unknown>[];
     try {
-      const reader = await result.getRowObjectsJS();
-      return reader as Record<string, unknown>[];
+      const names = userColumnNames(result.deduplicatedColumnNames());
+      rows = (await result.getRowsJS()).map((row) =>
+        Object.fromEntries(row.map((value, index) => [names[index], value])),
+      );
     } catch (error) {
+      await this.complete(false);
       throw await this.translate(error, statement);
     }
+    await this.complete(true);
+    return rows;
   }
 
   /** How many model versions this session has loaded into ONNX Runtime (each once). */
@@ -279,4 +383,12 @@ export class LocalSession {
     this.instance.closeSync();
     this.sessions.dispose();
   }
+}
+
+/**
+ * Result column names as the user wrote them: DuckDB names an unaliased expression after the
+ * text it ran, in which Unity Catalog's `main` is `main_db`.
+ */
+export function userColumnNames(names: readonly string[]): string[] {
+  return names.map((name) => name.replaceAll('"main_db".', "main.").replaceAll("main_db.", "main."));
 }

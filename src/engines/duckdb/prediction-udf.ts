@@ -21,8 +21,14 @@ import type { FunctionBinding } from "../../functions/function-binding.js";
 import type { ParameterType } from "../../functions/sql-types.js";
 import type { OnnxModel } from "../../models/onnx-model.js";
 import { feedTensor } from "./feed-tensors.js";
+import { udfError } from "./udf-errors.js";
 import { type CallForm, udfName } from "./udf-names.js";
-import { type ArgumentColumn, argumentLayout, readArgumentColumns } from "./vector-columns.js";
+import {
+  type ArgumentColumn,
+  argumentLayout,
+  type ChunkArguments,
+  readArgumentColumns,
+} from "./vector-columns.js";
 
 const DUCKDB_TYPES: Readonly<Record<ParameterType, DuckDBType>> = {
   BOOLEAN,
@@ -73,20 +79,30 @@ export function udfSignature(returnType: DuckDBType, parameterTypes: readonly Du
 /** Row indexes whose required arguments are all present; undefined when every row is. */
 function rowsToScore(
   binding: FunctionBinding,
-  columns: readonly ArgumentColumn[],
+  chunkArguments: ChunkArguments,
   rows: number,
 ): Int32Array | undefined {
+  const { columns, structValid } = chunkArguments;
   const blocking = binding.inputs
     .map((input, index) => ({ input, column: columns[index] as ArgumentColumn }))
     // A NULL in an optional float input is a missing value the model handles, not a NULL row.
     .filter(
       ({ input, column }) => column.valid && !(input.optional && input.elementType.startsWith("float")),
     );
-  if (blocking.length === 0) return undefined;
+  if (blocking.length === 0 && !structValid) return undefined;
   const keep: number[] = [];
   for (let row = 0; row < rows; row += 1) {
-    if (blocking.every(({ column }) => column.valid?.[row] === 1)) keep.push(row);
-    else if (binding.definition.onNull === "fail") {
+    const structPresent = !structValid || structValid[row] === 1;
+    if (structPresent && blocking.every(({ column }) => column.valid?.[row] === 1)) keep.push(row);
+    else if (binding.definition.onNull === "fail" && !structPresent) {
+      throw new ModelSqlError(
+        "NULL_PREDICTION_INPUT",
+        `${binding.definition.name} got a NULL STRUCT argument, and its definition says on_null: fail`,
+        {
+          hint: "Filter such rows out (WHERE <argument> IS NOT NULL), or define the function with on_null: return_null.",
+        },
+      );
+    } else if (binding.definition.onNull === "fail") {
       const culprit = blocking.find(({ column }) => column.valid?.[row] !== 1);
       throw new ModelSqlError(
         "NULL_PREDICTION_INPUT",
@@ -169,12 +185,13 @@ export function createPredictionUdf(
   const returnType = returnTypeOf(binding);
   const parameterTypes = parameterTypesOf(binding, form);
   const name = udfName(binding.definition.name, form, udfSignature(returnType, parameterTypes));
-  const mainFunction = (_info: unknown, chunk: DuckDBDataChunk, output: DuckDBVector): void => {
+  const scoreChunk = (chunk: DuckDBDataChunk, output: DuckDBVector): void => {
     const reason = failure();
     if (reason) throw reason;
     const rows = chunk.rowCount;
-    const columns = readArgumentColumns(chunk.chunk, layout, rows);
-    const scored = rowsToScore(binding, columns, rows);
+    const chunkArguments = readArgumentColumns(chunk.chunk, layout, rows);
+    const columns = chunkArguments.columns;
+    const scored = rowsToScore(binding, chunkArguments, rows);
     const count = scored ? scored.length : rows;
     let outputs: Record<string, Tensor> = {};
     if (count > 0) {
@@ -195,6 +212,13 @@ export function createPredictionUdf(
     }
     writeOutputs(binding, outputs, scored, rows, output);
     hooks.onChunkScored?.(rows);
+  };
+  const mainFunction = (_info: unknown, chunk: DuckDBDataChunk, output: DuckDBVector): void => {
+    try {
+      scoreChunk(chunk, output);
+    } catch (error) {
+      throw udfError(error);
+    }
   };
   const udf = DuckDBScalarFunction.create({
     name,

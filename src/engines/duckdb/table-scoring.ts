@@ -179,11 +179,13 @@ export async function scoreTable(
   // the model, so a second DuckDB thread gains nothing (5M rows took 24 s either way), but with
   // two threads DuckDB buffers batches to keep the output in input order and peak memory grew
   // from 224 MiB at 1M rows to 303 MiB at 5M; with one it grew from 203 to 229 MiB.
+  const threads = await session.connection.runAndReadAll("SELECT current_setting('threads') AS threads");
+  const before = Number(threads.getRowObjects()[0]?.threads);
   await session.connection.run("SET threads = 1");
   try {
     return await writeScores(session, definition, query, rows, target, request);
   } finally {
-    await session.connection.run("RESET threads");
+    await session.connection.run(`SET threads = ${before}`);
   }
 }
 
@@ -215,7 +217,9 @@ async function writeScores(
     path.dirname(target.path),
     `.${path.basename(target.path)}.partial-${process.pid}`,
   );
-  removePartialOnExit(partial);
+  const removePartial = () => rmSync(partial, { force: true });
+  // However the process ends (a signal handled or not), a partial output file does not stay.
+  process.once("exit", removePartial);
   try {
     const options = target.format === "parquet" ? "FORMAT parquet" : "FORMAT csv, HEADER true";
     const statement = await session.runWrapped(
@@ -230,17 +234,14 @@ async function writeScores(
       output: target.path,
     };
   } catch (error) {
-    rmSync(partial, { force: true });
+    removePartial();
     if (error instanceof ModelSqlError) throw error;
     throw new ModelSqlError(
       "SQL_EXECUTION_ERROR",
       `Writing ${request.output} failed: ${describeCause(error)}`,
       { cause: error },
     );
+  } finally {
+    process.off("exit", removePartial);
   }
-}
-
-/** However the process ends (an interrupt included), a partial output file does not stay. */
-function removePartialOnExit(partial: string): void {
-  process.once("exit", () => rmSync(partial, { force: true }));
 }

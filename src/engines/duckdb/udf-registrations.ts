@@ -1,5 +1,5 @@
 import { type DuckDBConnection, DuckDBScalarFunction, INTEGER, VARCHAR } from "@duckdb/node-api";
-import { asModelSqlError, describeCause, type ModelSqlError } from "../../errors.js";
+import { asModelSqlError, type ModelSqlError } from "../../errors.js";
 import { bindFunction, type FunctionBinding } from "../../functions/function-binding.js";
 import type { FunctionDefinition } from "../../functions/function-definition.js";
 import type { ModelSessionCache } from "../../models/model-session-cache.js";
@@ -13,6 +13,7 @@ import {
   type ScoringHooks,
   udfSignature,
 } from "./prediction-udf.js";
+import { udfError } from "./udf-errors.js";
 import { type CallForm, udfName } from "./udf-names.js";
 
 /** The internal UDFs a function's macro calls, by call form. */
@@ -125,10 +126,7 @@ export class UdfRegistrations {
   }
 
   private failureOf(functionName: string): () => Error | undefined {
-    return () => {
-      const failure = this.registered.get(functionName)?.bound.failure;
-      return failure ? new Error(describeCause(failure)) : undefined;
-    };
+    return () => this.registered.get(functionName)?.bound.failure;
   }
 
   private register(binding: FunctionBinding, model: OnnxModel): UdfTargets {
@@ -163,7 +161,7 @@ export class UdfRegistrations {
           parameterTypes,
           specialHandling: true,
           mainFunction: () => {
-            throw failure() ?? new Error(`${definition.name} cannot score`);
+            throw udfError(failure() ?? new Error(`${definition.name} cannot score`));
           },
         }),
       );

@@ -81,16 +81,23 @@ export function argumentLayout(
   };
 }
 
+/** A chunk's arguments: one column per parameter, and which rows have a NULL STRUCT argument. */
+export interface ChunkArguments {
+  readonly columns: ArgumentColumn[];
+  /** STRUCT form only: 0 where the STRUCT itself is NULL; undefined when none is. */
+  readonly structValid: Uint8Array | undefined;
+}
+
 /** Reads every argument column of a chunk (a NULL struct makes each of its fields NULL). */
 export function readArgumentColumns(
   chunk: duckdb.DataChunk,
   layout: ArgumentLayout,
   rows: number,
-): ArgumentColumn[] {
+): ChunkArguments {
   const struct = layout.form === "struct" ? duckdb.data_chunk_get_vector(chunk, 0) : undefined;
   const structValid = struct ? readValidity(struct, rows) : undefined;
   let nextHash = layout.form === "struct" ? 1 : layout.types.length;
-  return layout.types.map((type, index) => {
+  const columns = layout.types.map((type, index) => {
     const vector = struct
       ? duckdb.struct_vector_get_child(struct, index)
       : duckdb.data_chunk_get_vector(chunk, index);
@@ -111,4 +118,5 @@ export function readArgumentColumns(
     const valid = fieldValid ? fieldValid.map((bit, row) => bit & (structValid[row] as number)) : structValid;
     return { values: column.values, valid };
   });
+  return { columns, structValid };
 }

@@ -12,6 +12,8 @@ export interface NameReference {
   readonly location: number;
   /** For functions: how many arguments the call has. */
   readonly argumentCount?: number;
+  /** The functions whose arguments this reference is inside, outermost first, lower case. */
+  readonly enclosingFunctions: readonly string[];
 }
 
 type JsonNode = Record<string, unknown>;
@@ -20,7 +22,7 @@ function isNode(value: unknown): value is JsonNode {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function referenceOf(node: JsonNode): NameReference | undefined {
+function referenceOf(node: JsonNode, enclosingFunctions: readonly string[]): NameReference | undefined {
   const location = node.query_location;
   if (typeof location !== "number") return undefined;
   if (node.type === "BASE_TABLE") {
@@ -30,6 +32,7 @@ function referenceOf(node: JsonNode): NameReference | undefined {
       schema: String(node.schema_name ?? ""),
       name: String(node.table_name ?? ""),
       location,
+      enclosingFunctions,
     };
   }
   if (typeof node.function_name === "string") {
@@ -40,11 +43,19 @@ function referenceOf(node: JsonNode): NameReference | undefined {
       name: node.function_name,
       location,
       argumentCount: Array.isArray(node.children) ? node.children.length : 0,
+      enclosingFunctions,
     };
   }
   if (node.type === "COLUMN_REF" && Array.isArray(node.column_names) && node.column_names.length === 4) {
     const [catalog, schema, table] = node.column_names as string[];
-    return { kind: "column", catalog: catalog ?? "", schema: schema ?? "", name: table ?? "", location };
+    return {
+      kind: "column",
+      catalog: catalog ?? "",
+      schema: schema ?? "",
+      name: table ?? "",
+      location,
+      enclosingFunctions,
+    };
   }
   return undefined;
 }
@@ -52,15 +63,16 @@ function referenceOf(node: JsonNode): NameReference | undefined {
 /** Every table, function and fully qualified column reference in a serialized parse tree. */
 export function collectReferences(tree: unknown): NameReference[] {
   const found: NameReference[] = [];
-  const visit = (value: unknown): void => {
+  const visit = (value: unknown, enclosing: readonly string[]): void => {
     if (Array.isArray(value)) {
-      for (const item of value) visit(item);
+      for (const item of value) visit(item, enclosing);
     } else if (isNode(value)) {
-      const reference = referenceOf(value);
+      const reference = referenceOf(value, enclosing);
       if (reference) found.push(reference);
-      for (const child of Object.values(value)) visit(child);
+      const inner = reference?.kind === "function" ? [...enclosing, reference.name.toLowerCase()] : enclosing;
+      for (const child of Object.values(value)) visit(child, inner);
     }
   };
-  visit(tree);
+  visit(tree, []);
   return found.sort((a, b) => a.location - b.location);
 }

@@ -1,5 +1,6 @@
 import { ModelSqlError } from "../../errors.js";
 import { caretSnippet, positionOf, type SqlToken, tokenize } from "../sql-tokens.js";
+import { utf8OffsetConverter } from "../utf8-offsets.js";
 import { collectReferences, type NameReference } from "./query-references.js";
 
 /** A parsed query tree from DuckDB, or DuckDB's parser error with the offset it points at. */
@@ -107,12 +108,22 @@ async function analyseQuery(
   parse: QueryParser,
   context: ScriptContext,
 ): Promise<NameReference[]> {
-  const parsed = await parse(text.slice(offset));
-  if (!parsed.ok)
-    throw syntaxError(text, offset + (parsed.offset ?? 0), parsed.message, context.offset, context.script);
+  const query = text.slice(offset);
+  const parsed = await parse(query);
+  // DuckDB's offsets count UTF-8 bytes.
+  const indexOf = utf8OffsetConverter(query);
+  if (!parsed.ok) {
+    throw syntaxError(
+      text,
+      offset + indexOf(parsed.offset ?? 0),
+      parsed.message,
+      context.offset,
+      context.script,
+    );
+  }
   return collectReferences(parsed.tree).map((reference) => ({
     ...reference,
-    location: reference.location + offset,
+    location: indexOf(reference.location) + offset,
   }));
 }
 
