@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ModelSqlError } from "../../src/errors.js";
-import { type ExampleSession, exampleSession, FEATURE_COLUMNS } from "../helpers/example-session.js";
+import type { ModelSqlError } from "../../src/errors.js";
+import {
+  type ExampleSession,
+  exampleSession,
+  FEATURE_COLUMNS,
+  statementFailure,
+} from "../helpers/example-session.js";
 
 let example: ExampleSession;
 
@@ -9,13 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => example?.cleanup());
 
-async function failure(sql: string): Promise<ModelSqlError> {
-  const thrown = await example.session.queryRows(sql).then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(thrown instanceof ModelSqlError)) throw new Error(`expected a ModelSqlError, got ${String(thrown)}`);
-  return thrown;
+function failure(sql: string): Promise<ModelSqlError> {
+  return statementFailure(example.session, sql);
 }
 
 it("WRONG_NUM_ARGS names the function, what it takes and how many were given, at the call", async () => {

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ModelSqlError } from "../../src/errors.js";
+import type { ModelSqlError } from "../../src/errors.js";
 import {
   addFunction,
   type ExampleSession,
   exampleSession,
   FEATURE_COLUMNS,
+  statementFailure,
 } from "../helpers/example-session.js";
 
 /** What must not get through analysis, and text that must survive the rewrite intact. */
@@ -20,13 +21,8 @@ beforeAll(async () => {
 });
 afterAll(() => example?.cleanup());
 
-async function failure(sql: string): Promise<ModelSqlError> {
-  const thrown = await example.session.queryRows(sql).then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(thrown instanceof ModelSqlError)) throw new Error(`expected a ModelSqlError, got ${String(thrown)}`);
-  return thrown;
+function failure(sql: string): Promise<ModelSqlError> {
+  return statementFailure(example.session, sql);
 }
 
 async function customerCount(): Promise<number> {

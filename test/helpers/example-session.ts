@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { LocalSession } from "../../src/engines/duckdb/local-session.js";
+import { ModelSqlError } from "../../src/errors.js";
 import { buildExampleWorkspace } from "../../src/example-workspace.js";
 import { createFunction } from "../../src/functions/function-creation.js";
 import type { FunctionDefinition } from "../../src/functions/function-definition.js";
@@ -66,3 +67,13 @@ export async function addFunction(
 /** The 19 feature columns of main.sales.customers, in parameter order. */
 export const FEATURE_COLUMNS =
   "gender, senior_citizen, partner, dependents, tenure, phone_service, multiple_lines, internet_service, online_security, online_backup, device_protection, tech_support, streaming_tv, streaming_movies, contract, paperless_billing, payment_method, monthly_charges, total_charges";
+
+/** The ModelSqlError a statement fails with; throws if it succeeds or fails otherwise. */
+export async function statementFailure(session: LocalSession, sql: string): Promise<ModelSqlError> {
+  const thrown = await session.queryRows(sql).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!(thrown instanceof ModelSqlError)) throw new Error(`expected a ModelSqlError, got ${String(thrown)}`);
+  return thrown;
+}
