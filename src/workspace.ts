@@ -5,6 +5,9 @@ import { type WorkspacePaths, workspacePaths } from "./catalog/workspace-locatio
 import { WorkspaceSettings } from "./catalog/workspace-settings.js";
 import { ModelSqlError } from "./errors.js";
 import { FunctionCatalog } from "./functions/function-catalog.js";
+import { Authorizer } from "./governance/authorization.js";
+import { GrantStore } from "./governance/grant-store.js";
+import { PrincipalStore } from "./governance/principal-store.js";
 import { ArtifactStore } from "./registry/artifact-store.js";
 import { LocalModelRegistry } from "./registry/local-model-registry.js";
 import type { ModelRegistry } from "./registry/model-registry.js";
@@ -20,6 +23,9 @@ export interface Workspace {
   readonly registry: ModelRegistry;
   readonly functions: FunctionCatalog;
   readonly settings: WorkspaceSettings;
+  readonly principals: PrincipalStore;
+  readonly grants: GrantStore;
+  readonly authorizer: Authorizer;
   close(): void;
 }
 
@@ -52,6 +58,11 @@ export function initWorkspace(directory: string, options: { owner?: string } = {
         "INSERT OR IGNORE INTO workspace_settings (key, value) VALUES ('created_at', ?)",
         new Date().toISOString(),
       );
+      // The owner is a user principal, the metastore admin of this workspace.
+      store.run(
+        "INSERT OR IGNORE INTO principals (name, kind, created_at) SELECT value, 'user', ? FROM workspace_settings WHERE key = 'owner'",
+        Date.now(),
+      );
     });
   } finally {
     store.close();
@@ -72,12 +83,18 @@ export function openWorkspace(directory: string): Workspace {
   )?.value;
   const artifacts = new ArtifactStore(paths.artifacts, paths.staging);
   mkdirSync(paths.data, { recursive: true });
+  const resolvedOwner = owner ?? defaultOwner();
+  const principals = new PrincipalStore(store);
+  const grants = new GrantStore(store);
   return {
     paths,
-    owner: owner ?? defaultOwner(),
+    owner: resolvedOwner,
     registry: new LocalModelRegistry(store, artifacts),
     functions: new FunctionCatalog(store),
     settings: new WorkspaceSettings(store),
+    principals,
+    grants,
+    authorizer: new Authorizer(principals, grants, resolvedOwner),
     close: () => store.close(),
   };
 }

@@ -60,4 +60,37 @@ export const METADATA_MIGRATIONS: readonly string[] = [
     last_updated_at INTEGER NOT NULL
   );
   `,
+  `
+  CREATE TABLE principals (
+    name       TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('user', 'group')),
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE group_members (
+    group_name TEXT NOT NULL REFERENCES principals (name),
+    member     TEXT NOT NULL REFERENCES principals (name),
+    PRIMARY KEY (group_name, member)
+  );
+
+  CREATE TABLE grants (
+    securable_type TEXT NOT NULL,
+    securable      TEXT NOT NULL,
+    principal      TEXT NOT NULL REFERENCES principals (name),
+    privilege      TEXT NOT NULL,
+    granted_by     TEXT NOT NULL,
+    granted_at     INTEGER NOT NULL,
+    PRIMARY KEY (securable_type, securable, principal, privilege)
+  );
+
+  CREATE TABLE owners (
+    securable_type TEXT NOT NULL,
+    securable      TEXT NOT NULL,
+    owner          TEXT NOT NULL REFERENCES principals (name),
+    PRIMARY KEY (securable_type, securable)
+  );
+
+  INSERT INTO principals (name, kind, created_at)
+    SELECT value, 'user', 0 FROM workspace_settings WHERE key = 'owner';
+  `,
 ];
