@@ -67,10 +67,12 @@ it("finds tables, functions and call arity in CTEs, subqueries and set operation
     .map((reference) => [reference.catalog, reference.schema, reference.name]);
   expect(tables).toEqual([
     ["", "s", "one"],
-    ["", "", "t"],
     ["", "", "two"],
     ["c", "s", "three"],
   ]);
+  expect(
+    analysis.references.filter((reference) => reference.kind === "cte").map((reference) => reference.name),
+  ).toEqual(["t"]);
   const calls = analysis.references
     .filter((reference) => reference.kind === "function")
     .map((reference) => [reference.name, reference.argumentCount]);
@@ -78,6 +80,41 @@ it("finds tables, functions and call arity in CTEs, subqueries and set operation
     ["f", 2],
     ["g", 1],
   ]);
+});
+
+it("a WITH name is in scope only where its WITH clause is; table functions are told apart", async () => {
+  const analysis = await analyseStatement(
+    "SELECT * FROM (WITH t AS (SELECT * FROM t) SELECT * FROM t) x, t, read_csv('f.csv') JOIN range(3) r ON true",
+    parse,
+  );
+  // In its own body a (non-recursive) CTE's name is the table of that name, as DuckDB reads it.
+  expect(analysis.references.map((reference) => [reference.kind, reference.name])).toEqual([
+    ["table", "t"],
+    ["cte", "t"],
+    ["table", "t"],
+    ["table_function", "read_csv"],
+    ["table_function", "range"],
+  ]);
+});
+
+it("CTEs see the ones before them; a recursive CTE sees itself", async () => {
+  const analysis = await analyseStatement(
+    "WITH a AS (SELECT * FROM b), b AS (SELECT * FROM a) SELECT * FROM a, b",
+    parse,
+  );
+  expect(analysis.references.map((reference) => [reference.kind, reference.name])).toEqual([
+    ["table", "b"],
+    ["cte", "a"],
+    ["cte", "a"],
+    ["cte", "b"],
+  ]);
+  const recursive = await analyseStatement(
+    "WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT count(*) FROM r",
+    parse,
+  );
+  expect(
+    recursive.references.filter((reference) => reference.name === "r").map((reference) => reference.kind),
+  ).toEqual(["cte", "cte"]);
 });
 
 it("refuses statements it cannot check, and reports syntax errors where they are", async () => {
