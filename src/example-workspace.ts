@@ -21,6 +21,9 @@ function packageRoot(): string {
 export const PACKAGE_ROOT = packageRoot();
 
 export const EXAMPLE_MODEL = "main.ml.churn";
+/** The owner of a new example workspace, and the users its grants (sql/example/04_grants.sql) name. */
+export const EXAMPLE_OWNER = "admin";
+export const EXAMPLE_USERS = ["analyst", "bi_reader", "intern"] as const;
 export const EXAMPLE_SESSION_DEFAULTS = { currentSchema: "main.sales", path: ["main.ml"] } as const;
 
 /**
@@ -35,9 +38,15 @@ export async function buildExampleWorkspace(
   options: { owner?: string } = {},
 ): Promise<string[]> {
   const done: string[] = [];
-  if (initWorkspace(directory, options).created) done.push(`created workspace ${directory}`);
+  if (initWorkspace(directory, { owner: options.owner ?? EXAMPLE_OWNER }).created)
+    done.push(`created workspace ${directory}`);
   const workspace = openWorkspace(directory);
   try {
+    for (const user of EXAMPLE_USERS) {
+      if (workspace.principals.find(user)) continue;
+      workspace.principals.create(user, "user");
+      done.push(`created user ${user}`);
+    }
     const models = await workspace.registry.listModels();
     if (!models.some((model) => model.name === EXAMPLE_MODEL)) {
       const principal = workspace.owner;

@@ -4,6 +4,7 @@ import { addDemoCommand } from "./demo-command.js";
 import { addFunctionsCommand } from "./functions-command.js";
 import { addInitCommand } from "./init-command.js";
 import { addModelsCommand } from "./models-command.js";
+import { addPrincipalsCommand } from "./principals-command.js";
 import { addQueryCommand } from "./query-command.js";
 import { addScoreCommand } from "./score-command.js";
 
@@ -23,6 +24,7 @@ function buildProgram(): Command {
   addInitCommand(program);
   addModelsCommand(program);
   addFunctionsCommand(program);
+  addPrincipalsCommand(program);
   addQueryCommand(program);
   addScoreCommand(program);
   addDemoCommand(program);

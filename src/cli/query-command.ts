@@ -3,7 +3,8 @@ import type { Command } from "commander";
 import { userColumnNames } from "../engines/duckdb/local-session.js";
 import { plainValue } from "../engines/duckdb/result-values.js";
 import { describeCause, ModelSqlError } from "../errors.js";
-import { globalOptions } from "./cli-context.js";
+import { globalOptions, withWorkspace } from "./cli-context.js";
+import { governanceOnly, runGovernanceScript } from "./governance-script.js";
 import { RESULT_FORMATS, type ResultFormat, resultWriter } from "./result-writers.js";
 import { addSessionOptions, type SessionOptions, withLocalSession } from "./session-context.js";
 
@@ -57,6 +58,21 @@ export function addQueryCommand(program: Command): void {
   addSessionOptions(command).action(async (sql: string | undefined, options: QueryOptions, self: Command) => {
     const format = resultFormat(self);
     const script = scriptOf(sql, options);
+    const governance = governanceOnly(script);
+    if (governance) {
+      await withWorkspace(self, async (workspace) => {
+        const result = await runGovernanceScript(governance, {
+          workspace,
+          principal: options.as ?? workspace.owner,
+          currentSchema: options.schema ?? workspace.settings.sessionDefaults().currentSchema,
+        });
+        const writer = resultWriter(format, process.stdout);
+        await writer.begin(result.columns);
+        await writer.rows(result.rows.map((row) => [...row]));
+        await writer.end();
+      });
+      return;
+    }
     await withLocalSession(self, options, async (session) => {
       const { result, statement } = await session.execute(script);
       const types = result.columnTypes();

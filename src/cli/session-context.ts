@@ -9,6 +9,7 @@ import { withWorkspace } from "./cli-context.js";
 export interface SessionOptions {
   schema?: string;
   path?: string;
+  as?: string;
 }
 
 export function addSessionOptions(command: Command): Command {
@@ -17,7 +18,8 @@ export function addSessionOptions(command: Command): Command {
       "--schema <catalog.schema>",
       "the current schema for unqualified names (default: the workspace's, see README)",
     )
-    .option("--path <schemas>", "comma-separated catalog.schema list searched after the current schema");
+    .option("--path <schemas>", "comma-separated catalog.schema list searched after the current schema")
+    .option("--as <principal>", "run as this user, with its privileges (default: the workspace owner)");
 }
 
 function sessionDefaults(options: SessionOptions): Partial<SessionDefaults> {
@@ -49,7 +51,10 @@ export async function withLocalSession<T>(
   work: (session: LocalSession, workspace: Workspace) => Promise<T>,
 ): Promise<T> {
   return withWorkspace(command, async (workspace) => {
-    const session = await LocalSession.open(workspace, { defaults: sessionDefaults(options) });
+    const session = await LocalSession.open(workspace, {
+      defaults: sessionDefaults(options),
+      ...(options.as ? { principal: options.as } : {}),
+    });
     try {
       return await work(session, workspace);
     } finally {

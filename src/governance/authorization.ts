@@ -68,7 +68,11 @@ export class Authorizer {
   }
 }
 
-/** The privileges using an object takes: USE CATALOG and USE SCHEMA on its path, then `privilege`. */
+/**
+ * The privileges using an object takes: `privilege` on it, and USE CATALOG and USE SCHEMA on its
+ * path. The object's own privilege comes first, so that a denial names what the principal was
+ * trying to do (EXECUTE on the function) when it lacks that too.
+ */
 export function accessChecks(
   principal: string,
   privilege: Privilege,
@@ -76,9 +80,15 @@ export function accessChecks(
   reason: string,
 ): RequiredPrivilege[] {
   const parts = securable.name.split(".");
-  const checks: RequiredPrivilege[] = [
-    { principal, privilege: "USE CATALOG", securable: { type: "CATALOG", name: parts[0] as string }, reason },
-  ];
+  const checks: RequiredPrivilege[] = [];
+  if (securable.type !== "CATALOG" && securable.type !== "SCHEMA")
+    checks.push({ principal, privilege, securable, reason });
+  checks.push({
+    principal,
+    privilege: "USE CATALOG",
+    securable: { type: "CATALOG", name: parts[0] as string },
+    reason,
+  });
   if (parts.length >= 2)
     checks.push({
       principal,
@@ -86,7 +96,5 @@ export function accessChecks(
       securable: { type: "SCHEMA", name: parts.slice(0, 2).join(".") },
       reason,
     });
-  if (securable.type !== "CATALOG" && securable.type !== "SCHEMA")
-    checks.push({ principal, privilege, securable, reason });
   return checks;
 }

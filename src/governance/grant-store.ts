@@ -108,6 +108,18 @@ export class GrantStore {
     );
   }
 
+  /** Whether modelsql recorded an owner for anything inside the schema `catalog.schema`. */
+  ownedUnder(schema: string): boolean {
+    const prefix = `${schema}.`;
+    return (
+      this.store.get<{ found: number }>(
+        "SELECT 1 AS found FROM owners WHERE substr(securable, 1, length(?)) = ? LIMIT 1",
+        prefix,
+        prefix,
+      ) !== undefined
+    );
+  }
+
   /** Forgets grants and ownership of a dropped object. */
   forget(securable: Securable): void {
     this.store.run(

@@ -45,6 +45,17 @@ export function tokenize(sql: string): SqlToken[] {
       }
       index += 1;
       tokens.push({ kind: "string", text: sql.slice(start, index), start, end: index });
+    } else if (char === "`") {
+      // Databricks quotes identifiers with backticks (GRANT ... TO `analyst@example.com`).
+      const end = sql.indexOf("`", index + 1);
+      const close = end < 0 ? sql.length : end;
+      tokens.push({
+        kind: "quoted",
+        text: sql.slice(index + 1, close),
+        start: index,
+        end: Math.min(sql.length, close + 1),
+      });
+      index = close + 1;
     } else if (char === '"') {
       const start = index;
       let name = "";

@@ -74,7 +74,7 @@ it("--file runs a script; --schema sets where unqualified names resolve", async 
   const script = path.join(parent, "script.sql");
   writeFileSync(
     script,
-    "CREATE OR REPLACE VIEW main.ml.top AS\n  SELECT * FROM main.ml.churn_predictions ORDER BY churn_probability DESC LIMIT 10;\nSELECT count(*) AS n FROM top;\n",
+    "CREATE OR REPLACE VIEW main.ml.top AS\n  SELECT * FROM main.sales.churn_scores ORDER BY churn_probability DESC LIMIT 10;\nSELECT count(*) AS n FROM top;\n",
   );
   const result = await runCli(workspace, [
     "query",

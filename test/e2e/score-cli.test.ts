@@ -97,14 +97,14 @@ it("scores into a new table, and refuses to overwrite an existing output without
     "--input",
     "main.sales.customers",
     "--output",
-    "main.sales.churn_scores",
+    "main.sales.customer_scores",
   ]);
   expect(first.code).toBe(0);
   const count = await runCli(workspace, [
     "--format",
     "csv",
     "query",
-    "SELECT count(*) AS n, min(model_version) AS v FROM main.sales.churn_scores",
+    "SELECT count(*) AS n, min(model_version) AS v FROM main.sales.customer_scores",
   ]);
   expect(count.stdout).toBe("n,v\n7043,2\n");
   const again = await runCli(workspace, [

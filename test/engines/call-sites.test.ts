@@ -66,7 +66,7 @@ it("as a window function's argument", async () => {
   expect(rows[1]?.pair as number).toBeCloseTo(expected[1] as number, 5);
 });
 
-it("in a view, with the Unity Catalog name main.ml.churn_predictions and the function's three-level name", async () => {
+it("in a view, with the Unity Catalog name main.sales.churn_scores and the function's three-level name", async () => {
   await example.session.queryRows(
     "CREATE OR REPLACE VIEW main.ml.high_risk AS SELECT customer_id, main.ml.predict_churn(f.features) AS p FROM main.sales.customer_features f WHERE main.ml.predict_churn(f.features) > 0.8",
   );
@@ -81,7 +81,7 @@ it("in a view, with the Unity Catalog name main.ml.churn_predictions and the fun
 
 it("in a script of several statements with USE: the last statement's result comes back", async () => {
   const rows = await example.session.queryRows(
-    "USE main.ml; SELECT count(*) AS n FROM churn_predictions WHERE churn_probability > 0.5",
+    "USE main.sales; SELECT count(*) AS n FROM churn_scores WHERE churn_probability > 0.5",
   );
   expect(Number(rows[0]?.n)).toBe(golden.filter((row) => row.churn_gbt_probability > 0.5).length);
 });

@@ -85,7 +85,7 @@ it("the champion function and the prediction view give version 2's probabilities
   );
   expect(largestDifference(seed, "churn_gbt_probability")).toBeLessThan(1e-5);
   const view = await example.session.queryRows(
-    "SELECT customer_id, churn_probability AS p FROM main.ml.churn_predictions",
+    "SELECT customer_id, churn_probability AS p FROM main.sales.churn_scores",
   );
   expect(view).toHaveLength(7043);
   expect(largestDifference(view, "churn_gbt_probability")).toBeLessThan(1e-5);

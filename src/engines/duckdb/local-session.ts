@@ -4,6 +4,12 @@ import { type DuckDBConnection, DuckDBInstance, type DuckDBResult, StatementType
 import type { SessionDefaults } from "../../catalog/workspace-settings.js";
 import { ModelSqlError, type SqlPosition } from "../../errors.js";
 import type { FunctionDefinition } from "../../functions/function-definition.js";
+import type { RequiredPrivilege } from "../../governance/authorization.js";
+import {
+  type PlainResult,
+  runGovernanceStatement,
+  securableExists,
+} from "../../governance/governance-runner.js";
 import { ModelSessionCache } from "../../models/model-session-cache.js";
 import {
   type AnalysedStatement,
@@ -11,14 +17,22 @@ import {
   type QueryParse,
 } from "../../sql/analyse/statement-analysis.js";
 import { rewriteCatalogNames } from "../../sql/rewrite/catalog-names-rewrite.js";
+import { qualifyEdits } from "../../sql/rewrite/qualify-names.js";
 import { positionOf, splitStatements } from "../../sql/sql-tokens.js";
 import type { Workspace } from "../../workspace.js";
-import { duckdbDatabaseOf, quoteIdentifier, quoteLiteral } from "./duckdb-catalog-names.js";
+import {
+  catalogOfDuckdbDatabase,
+  duckdbDatabaseOf,
+  quoteIdentifier,
+  quoteLiteral,
+} from "./duckdb-catalog-names.js";
 import { type FailedStatement, translateDuckdbError } from "./duckdb-error-translation.js";
 import { createMacroSql, macroLocation } from "./function-macros.js";
 import { checkPredictionCalls } from "./prediction-call-checks.js";
 import type { ScoringHooks } from "./prediction-udf.js";
+import { ReferenceResolver, type ResolvedReference } from "./reference-resolution.js";
 import { prepareSingleStatement, STATEMENT_TYPES } from "./single-statement.js";
+import { requiredPrivileges, targetName } from "./statement-authorization.js";
 import { type BoundVersion, UdfRegistrations } from "./udf-registrations.js";
 
 export interface LocalSessionOptions {
@@ -28,11 +42,17 @@ export interface LocalSessionOptions {
   readonly intraOpThreads?: number;
   /** DuckDB worker threads (default: DuckDB's own, the machine's cores). */
   readonly duckdbThreads?: number;
+  /** Who runs the statements; their privileges are checked (default: the workspace owner). */
+  readonly principal?: string;
 }
 
 /** One statement as it was run: the user's text, what DuckDB ran, and the versions bound. */
 export interface ExecutedStatement {
   readonly analysis: AnalysedStatement;
+  /** The privileges checked before it ran. */
+  readonly privileges: readonly RequiredPrivilege[];
+  /** The session's current schema when it ran, `catalog.schema`. */
+  readonly currentSchema: string;
   readonly executedText: string;
   readonly boundVersions: ReadonlyMap<string, BoundVersion>;
   /** What error translation needs to explain a failure of this statement. */
@@ -56,6 +76,8 @@ export class LocalSession {
     readonly connection: DuckDBConnection,
     private readonly sessions: ModelSessionCache,
     private readonly udfs: UdfRegistrations,
+    /** The principal whose privileges every statement is checked against. */
+    readonly principal: string,
   ) {}
 
   static async open(workspace: Workspace, options: LocalSessionOptions = {}): Promise<LocalSession> {
@@ -66,12 +88,15 @@ export class LocalSession {
     const sessions = new ModelSessionCache(options.intraOpThreads);
     let session: LocalSession | undefined;
     const hooks: ScoringHooks = { onChunkScored: (rows) => session?.hooks.onChunkScored?.(rows) };
+    const principal = options.principal ?? workspace.owner;
+    workspace.principals.get(principal);
     session = new LocalSession(
       workspace,
       instance,
       connection,
       sessions,
       new UdfRegistrations(connection, workspace.registry, sessions, hooks),
+      principal,
     );
     try {
       await session.attachCatalogs();
@@ -133,16 +158,24 @@ export class LocalSession {
         `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(duckdbDatabaseOf(catalog))}.${quoteIdentifier(schema)}`,
       );
     }
-    const dotted = schemas.map(
-      ({ catalog, schema }) => `${quoteIdentifier(duckdbDatabaseOf(catalog))}.${quoteIdentifier(schema)}`,
-    );
-    await this.connection.run(`USE ${dotted[0]}`);
-    this.searchPath = dotted.slice(1);
+    const places = schemas.map(({ catalog, schema }) => ({ database: duckdbDatabaseOf(catalog), schema }));
+    const first = places[0] as { database: string; schema: string };
+    await this.connection.run(`USE ${quoteIdentifier(first.database)}.${quoteIdentifier(first.schema)}`);
+    this.searchPath = places.slice(1);
     await this.restoreSearchPath();
   }
 
   /** The path schemas, in DuckDB's names, searched after the current schema. */
-  private searchPath: string[] = [];
+  private searchPath: { database: string; schema: string }[] = [];
+
+  /** Where unqualified names resolve, in order: the current schema, then the path. */
+  private async resolutionPath(): Promise<{ database: string; schema: string }[]> {
+    const reader = await this.connection.runAndReadAll(
+      "SELECT current_database() AS db, current_schema() AS schema",
+    );
+    const row = reader.getRowObjects()[0] as { db: string; schema: string };
+    return [{ database: row.db, schema: row.schema }, ...this.searchPath];
+  }
 
   /**
    * Sets DuckDB's search path to the current schema followed by the session's path. Run after
@@ -154,8 +187,11 @@ export class LocalSession {
       "SELECT current_database() AS db, current_schema() AS schema",
     );
     const row = reader.getRowObjects()[0] as { db: string; schema: string };
-    const current = `${quoteIdentifier(row.db)}.${quoteIdentifier(row.schema)}`;
-    await this.connection.run(`SET search_path = ${quoteLiteral([current, ...this.searchPath].join(","))}`);
+    const places = [{ database: row.db, schema: row.schema }, ...this.searchPath];
+    const dotted = places.map(
+      (place) => `${quoteIdentifier(place.database)}.${quoteIdentifier(place.schema)}`,
+    );
+    await this.connection.run(`SET search_path = ${quoteLiteral(dotted.join(","))}`);
   }
 
   /** Creates, replaces and drops macros so DuckDB's match the function catalog. */
@@ -281,14 +317,18 @@ export class LocalSession {
     for (const [index, { text, offset }] of statements.entries()) {
       const statement = await this.prepare(script, text, offset);
       try {
-        const prepared = await prepareSingleStatement(
-          this.connection,
-          statement.executedText,
-          STATEMENT_TYPES[statement.analysis.kind] ?? [],
-        );
-        // The last statement's result streams; the ones before it run to completion.
-        const result = index === statements.length - 1 ? await prepared.stream() : await prepared.run();
+        const result =
+          statement.analysis.kind === "governance"
+            ? await this.plainResult(
+                await runGovernanceStatement(statement.analysis.statement, {
+                  workspace: this.workspace,
+                  principal: this.principal,
+                  currentSchema: statement.currentSchema,
+                }),
+              )
+            : await this.runPrepared(statement, index === statements.length - 1);
         if (statement.analysis.kind === "use") await this.restoreSearchPath();
+        this.recordOwnership(statement);
         last = { result, statement };
       } catch (error) {
         if (error instanceof ModelSqlError) throw error;
@@ -331,10 +371,37 @@ export class LocalSession {
     options: { allowInternal?: boolean } = {},
   ): Promise<ExecutedStatement> {
     const toPosition = (statementOffset: number): SqlPosition => positionOf(script, offset + statementOffset);
-    const analysis = await analyseStatement(text, (query) => this.parseQuery(query), { script, offset });
+    const parse = (query: string) => this.parseQuery(query);
+    const analysis = await analyseStatement(text, parse, { script, offset });
     const definitions = this.definitions;
     checkPredictionCalls(analysis.references, definitions, await this.volatileFunctions(), options);
-    const edited = rewriteCatalogNames(text, analysis);
+    const path = await this.resolutionPath();
+    const resolver = await ReferenceResolver.load(this.connection, definitions, path);
+    const resolved = analysis.references.map((reference) => resolver.resolve(reference));
+    const current = path[0] as { database: string; schema: string };
+    const currentSchema = `${catalogOfDuckdbDatabase(current.database)}.${current.schema}`;
+    const privileges = await requiredPrivileges(analysis, resolved, {
+      principal: this.principal,
+      workspaceOwner: this.workspace.owner,
+      authorizer: this.workspace.authorizer,
+      currentSchema,
+      targetExists: (name) => {
+        const [catalog, schema, object] = name.split(".") as [string, string, string];
+        const reference = {
+          kind: "table" as const,
+          catalog,
+          schema,
+          name: object,
+          location: 0,
+          enclosingFunctions: [],
+        };
+        return resolver.resolve(reference).securable !== undefined;
+      },
+      viewBody: (view) => this.viewBody(view, resolver, parse),
+    });
+    this.workspace.authorizer.require(privileges);
+    const qualified = analysis.kind === "create_view" ? qualifyEdits(text, resolved) : [];
+    const edited = rewriteCatalogNames(text, analysis, qualified);
     const failure: FailedStatement = {
       executedText: edited.text,
       positionOf: (executedOffset) => toPosition(edited.originalOffset(executedOffset)),
@@ -344,7 +411,105 @@ export class LocalSession {
       functions: new Map(definitions.map((definition) => [definition.name, definition])),
       connection: this.connection,
     };
-    return { analysis, executedText: edited.text, boundVersions: this.udfs.current, failure };
+    return {
+      analysis,
+      executedText: edited.text,
+      boundVersions: this.udfs.current,
+      failure,
+      privileges,
+      currentSchema,
+    };
+  }
+
+  /**
+   * Checks that the session's principal may create (or, existing, replace) a table, for SQL
+   * modelsql writes itself (`score --output <table>`); returns a function recording it as owner.
+   */
+  async authorizeTableCreation(name: string): Promise<() => void> {
+    const target = { type: "TABLE" as const, name };
+    const schema = { type: "SCHEMA" as const, name: name.split(".").slice(0, 2).join(".") };
+    const checks: RequiredPrivilege[] = [
+      { principal: this.principal, privilege: "CREATE TABLE", securable: schema, reason: `creates ${name}` },
+      {
+        principal: this.principal,
+        privilege: "USE CATALOG",
+        securable: { type: "CATALOG", name: name.split(".")[0] as string },
+        reason: `creates ${name}`,
+      },
+      { principal: this.principal, privilege: "USE SCHEMA", securable: schema, reason: `creates ${name}` },
+    ];
+    if (await securableExists(target, this.workspace)) {
+      checks.push({
+        principal: this.principal,
+        privilege: "MANAGE",
+        securable: target,
+        reason: `replaces ${name}`,
+      });
+    }
+    this.workspace.authorizer.require(checks);
+    return () => this.workspace.grants.setOwner(target, this.principal);
+  }
+
+  /** A result modelsql computed itself, as a DuckDB result like any other. */
+  private plainResult(result: PlainResult): Promise<DuckDBResult> {
+    if (result.columns.length === 0) return this.connection.stream("SELECT NULL AS result WHERE false");
+    const names = result.columns.map(quoteIdentifier).join(", ");
+    if (result.rows.length === 0) {
+      return this.connection.stream(
+        `SELECT * FROM (VALUES (${result.columns.map(() => "NULL::VARCHAR").join(", ")})) AS t(${names}) WHERE false`,
+      );
+    }
+    const values = result.rows.map((row) => `(${row.map(quoteLiteral).join(", ")})`).join(", ");
+    return this.connection.stream(`SELECT * FROM (VALUES ${values}) AS t(${names})`);
+  }
+
+  /** Runs a checked statement; the last of a script streams, the ones before it run whole. */
+  private async runPrepared(statement: ExecutedStatement, last: boolean): Promise<DuckDBResult> {
+    const prepared = await prepareSingleStatement(
+      this.connection,
+      statement.executedText,
+      STATEMENT_TYPES[statement.analysis.kind] ?? [],
+    );
+    return last ? prepared.stream() : prepared.run();
+  }
+
+  /** The creator of a table, view or schema owns it. */
+  private recordOwnership(statement: ExecutedStatement): void {
+    const { analysis } = statement;
+    if (analysis.kind === "create_table" || analysis.kind === "create_view") {
+      this.workspace.grants.setOwner(
+        { type: "TABLE", name: targetName(analysis.target, statement.currentSchema) },
+        this.principal,
+      );
+    } else if (analysis.kind === "create_schema") {
+      const parts = analysis.target.parts.map((token) => token.text.toLowerCase());
+      const name =
+        parts.length === 2 ? parts.join(".") : `${statement.currentSchema.split(".")[0]}.${parts[0]}`;
+      if (!this.workspace.grants.ownerOf({ type: "SCHEMA", name }))
+        this.workspace.grants.setOwner({ type: "SCHEMA", name }, this.principal);
+    }
+  }
+
+  /** What a view reads, resolved as DuckDB will: its stored query, with names qualified at creation. */
+  private async viewBody(
+    view: ResolvedReference,
+    resolver: ReferenceResolver,
+    parse: (query: string) => Promise<QueryParse>,
+  ): Promise<ResolvedReference[]> {
+    const location = view.location as { database: string; schema: string; name: string };
+    const reader = await this.connection.runAndReadAll(
+      "SELECT sql FROM duckdb_views() WHERE database_name = $1 AND schema_name = $2 AND view_name = $3",
+      [location.database, location.schema, location.name],
+    );
+    const sql = String(reader.getRowObjects()[0]?.sql ?? "");
+    const body = await analyseStatement(sql, parse);
+    return body.references.map((reference) =>
+      resolver.resolve(
+        reference.catalog === ""
+          ? reference
+          : { ...reference, catalog: catalogOfDuckdbDatabase(reference.catalog) },
+      ),
+    );
   }
 
   /** Translates an error DuckDB raised while a statement's result was being read. */

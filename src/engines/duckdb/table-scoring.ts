@@ -6,7 +6,12 @@ import { describeCause, ModelSqlError } from "../../errors.js";
 import type { FunctionDefinition } from "../../functions/function-definition.js";
 import { duckdbTypeName } from "../../functions/sql-types.js";
 import type { Workspace } from "../../workspace.js";
-import { duckdbDatabaseOf, quoteIdentifier, quoteLiteral } from "./duckdb-catalog-names.js";
+import {
+  catalogOfDuckdbDatabase,
+  duckdbDatabaseOf,
+  quoteIdentifier,
+  quoteLiteral,
+} from "./duckdb-catalog-names.js";
 import type { LocalSession } from "./local-session.js";
 import { BOUND_VERSION_FUNCTION } from "./udf-registrations.js";
 
@@ -199,6 +204,19 @@ async function writeScores(
 ): Promise<ScoreOutcome> {
   if (target.kind === "table") {
     const parts = target.name.split(".");
+    const [catalog, schema] = (await session
+      .queryRows("SELECT current_database() AS c, current_schema() AS s")
+      .then((found) => [found[0]?.c, found[0]?.s])) as [string, string];
+    const fullName = (
+      parts.length === 3
+        ? parts
+        : parts.length === 2
+          ? [catalogOfDuckdbDatabase(catalog), ...parts]
+          : [catalogOfDuckdbDatabase(catalog), schema, ...parts]
+    )
+      .join(".")
+      .toLowerCase();
+    const recordOwner = await session.authorizeTableCreation(fullName);
     const name = (
       parts.length === 3 ? [duckdbDatabaseOf((parts[0] as string).toLowerCase()), ...parts.slice(1)] : parts
     )
@@ -206,6 +224,7 @@ async function writeScores(
       .join(".");
     const create = request.overwrite ? "CREATE OR REPLACE TABLE" : "CREATE TABLE";
     const statement = await session.runWrapped(query, (executed) => `${create} ${name} AS ${executed}`);
+    recordOwner();
     return {
       rows,
       functionName: definition.name,

@@ -1,6 +1,7 @@
 import { ModelSqlError } from "../../errors.js";
 import { caretSnippet, positionOf, type SqlToken, tokenize } from "../sql-tokens.js";
 import { utf8OffsetConverter } from "../utf8-offsets.js";
+import { type GovernanceStatement, parseGovernanceStatement } from "./governance-statements.js";
 import { collectReferences, type NameReference } from "./query-references.js";
 
 /** A parsed query tree from DuckDB, or DuckDB's parser error with the offset it points at. */
@@ -30,7 +31,12 @@ export type AnalysedStatement =
       readonly target: WrittenName;
       readonly references: readonly NameReference[];
     }
-  | { readonly kind: "use"; readonly target: WrittenName; readonly references: readonly NameReference[] };
+  | { readonly kind: "use"; readonly target: WrittenName; readonly references: readonly NameReference[] }
+  | {
+      readonly kind: "governance";
+      readonly statement: GovernanceStatement;
+      readonly references: readonly NameReference[];
+    };
 
 const QUERY_STARTS = new Set(["select", "with", "values", "from", "table", "("]);
 
@@ -91,7 +97,7 @@ function unsupported(statement: string): ModelSqlError {
     "UNSUPPORTED_STATEMENT",
     `modelsql cannot check a statement starting '${first.toUpperCase()}' and does not run it`,
     {
-      hint: "Supported: queries (SELECT, WITH, VALUES, FROM), CREATE [OR REPLACE] TABLE|VIEW ... AS <query>, CREATE SCHEMA and USE.",
+      hint: "Supported: queries (SELECT, WITH, VALUES, FROM), CREATE [OR REPLACE] TABLE|VIEW ... AS <query>, CREATE SCHEMA, USE, GRANT, REVOKE and SHOW GRANTS.",
     },
   );
 }
@@ -139,6 +145,8 @@ export async function analyseStatement(
 ): Promise<AnalysedStatement> {
   const tokens = tokenize(text);
   const first = word(tokens[0]);
+  const governance = parseGovernanceStatement(tokens);
+  if (governance) return { kind: "governance", statement: governance, references: [] };
   if (QUERY_STARTS.has(first))
     return { kind: "query", references: await analyseQuery(text, 0, parse, context) };
   if (first === "use") {

@@ -10,7 +10,16 @@ import { applyEdits, type EditedText, type TextEdit } from "./text-edits.js";
  * catalog token DuckDB's parse tree points at, checked to be that catalog; if it is not, the
  * statement is refused rather than run with a name left unmapped.
  */
-export function rewriteCatalogNames(text: string, statement: AnalysedStatement): EditedText {
+export function rewriteCatalogNames(
+  text: string,
+  statement: AnalysedStatement,
+  extra: readonly TextEdit[] = [],
+): EditedText {
+  return applyEdits(text, [...catalogNameEdits(text, statement), ...extra]);
+}
+
+/** The edits of rewriteCatalogNames, to combine with others. */
+export function catalogNameEdits(text: string, statement: AnalysedStatement): TextEdit[] {
   const edits: TextEdit[] = [];
   for (const reference of statement.references) {
     if (reference.catalog === "") continue;
@@ -31,7 +40,7 @@ export function rewriteCatalogNames(text: string, statement: AnalysedStatement):
       replacement: quoteIdentifier(duckdbDatabaseOf(reference.catalog.toLowerCase())),
     });
   }
-  if (statement.kind !== "query") {
+  if (statement.kind !== "query" && statement.kind !== "governance") {
     const parts = statement.target.parts;
     const catalogToken =
       parts.length === 3 ||
@@ -46,5 +55,5 @@ export function rewriteCatalogNames(text: string, statement: AnalysedStatement):
       });
     }
   }
-  return applyEdits(text, edits);
+  return edits;
 }

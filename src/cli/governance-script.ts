@@ -1,0 +1,30 @@
+import type { PlainResult } from "../governance/governance-runner.js";
+import { runGovernanceStatement } from "../governance/governance-runner.js";
+import { type GovernanceStatement, parseGovernanceStatement } from "../sql/analyse/governance-statements.js";
+import { splitStatements, tokenize } from "../sql/sql-tokens.js";
+import type { Workspace } from "../workspace.js";
+
+/**
+ * The statements of a script that holds only GRANT, REVOKE and SHOW GRANTS, or undefined if it
+ * holds anything else. Such a script needs no DuckDB: it runs on the metadata store alone, so it
+ * works while another process holds the workspace's data, and the change reaches that process's
+ * next statement.
+ */
+export function governanceOnly(script: string): GovernanceStatement[] | undefined {
+  const statements = splitStatements(script).map((statement) =>
+    parseGovernanceStatement(tokenize(statement.text)),
+  );
+  if (statements.length === 0 || statements.some((statement) => statement === undefined)) return undefined;
+  return statements as GovernanceStatement[];
+}
+
+/** Runs them in order as the principal; returns the last one's result. */
+export async function runGovernanceScript(
+  statements: readonly GovernanceStatement[],
+  context: { workspace: Workspace; principal: string; currentSchema: string },
+): Promise<PlainResult> {
+  context.workspace.principals.get(context.principal);
+  let last: PlainResult = { columns: [], rows: [] };
+  for (const statement of statements) last = await runGovernanceStatement(statement, context);
+  return last;
+}

@@ -1,0 +1,149 @@
+import { ModelSqlError } from "../../errors.js";
+import { type Authorizer, accessChecks, type RequiredPrivilege } from "../../governance/authorization.js";
+import type { Securable } from "../../governance/securables.js";
+import { parseModelUri } from "../../registry/model-uri.js";
+import type { AnalysedStatement, WrittenName } from "../../sql/analyse/statement-analysis.js";
+import type { ResolvedReference } from "./reference-resolution.js";
+
+/** Table functions any principal may call: they read nothing outside the statement. */
+const SAFE_TABLE_FUNCTIONS = new Set(["range", "generate_series", "unnest", "values"]);
+
+export interface AuthorizationContext {
+  readonly principal: string;
+  readonly workspaceOwner: string;
+  readonly authorizer: Authorizer;
+  /** Unity Catalog `catalog.schema` of the session's current schema. */
+  readonly currentSchema: string;
+  /** Whether a CREATE statement's target exists already (replacing it takes MANAGE on it). */
+  readonly targetExists: (name: string) => boolean;
+  /** The resolved references of a view's body, for checking them with its owner's rights. */
+  readonly viewBody: (view: ResolvedReference) => Promise<readonly ResolvedReference[]>;
+}
+
+/** The three-level name a CREATE statement's target gets, in Unity Catalog's terms. */
+export function targetName(target: WrittenName, currentSchema: string): string {
+  const parts = target.parts.map((token) => token.text.toLowerCase());
+  const [catalog, schema] = currentSchema.split(".") as [string, string];
+  if (parts.length === 3) return parts.join(".");
+  if (parts.length === 2) return [catalog, ...parts].join(".");
+  return [catalog, schema, ...parts].join(".");
+}
+
+function schemaOf(name: string): Securable {
+  return { type: "SCHEMA", name: name.split(".").slice(0, 2).join(".") };
+}
+
+/**
+ * The privileges a statement needs before it may run, for the principal running it: SELECT on
+ * what it reads (USE CATALOG and USE SCHEMA on the way), EXECUTE on the prediction functions it
+ * calls, CREATE on where it creates. A view is read with SELECT on the view alone; what the view
+ * reads is checked for its owner, as Unity Catalog runs views with their owner's rights, and so
+ * is the model behind a function. Anything that cannot be checked is refused here.
+ */
+export async function requiredPrivileges(
+  statement: AnalysedStatement,
+  resolved: readonly ResolvedReference[],
+  context: AuthorizationContext,
+): Promise<RequiredPrivilege[]> {
+  const checks = await readChecks(context.principal, resolved, context, new Set(), "read by the statement");
+  const { principal } = context;
+  if (statement.kind === "create_table" || statement.kind === "create_view") {
+    const name = targetName(statement.target, context.currentSchema);
+    checks.push(...accessChecks(principal, "CREATE TABLE", schemaOf(name), `creates ${name}`));
+    checks.push({
+      principal,
+      privilege: "CREATE TABLE",
+      securable: schemaOf(name),
+      reason: `creates ${name}`,
+    });
+    if (context.targetExists(name)) {
+      checks.push({
+        principal,
+        privilege: "MANAGE",
+        securable: { type: "TABLE", name },
+        reason: `replaces ${name}`,
+      });
+    }
+  } else if (statement.kind === "create_schema") {
+    const parts = statement.target.parts.map((token) => token.text.toLowerCase());
+    const catalog =
+      parts.length === 2 ? (parts[0] as string) : (context.currentSchema.split(".")[0] as string);
+    checks.push({
+      principal,
+      privilege: "CREATE SCHEMA",
+      securable: { type: "CATALOG", name: catalog },
+      reason: "creates a schema",
+    });
+  } else if (statement.kind === "use") {
+    const parts = statement.target.parts.map((token) => token.text.toLowerCase());
+    const name = parts.length === 2 ? parts.join(".") : `${context.currentSchema.split(".")[0]}.${parts[0]}`;
+    checks.push(...accessChecks(principal, "USE SCHEMA", { type: "SCHEMA", name }, "USE"));
+  }
+  return checks;
+}
+
+async function readChecks(
+  principal: string,
+  resolved: readonly ResolvedReference[],
+  context: AuthorizationContext,
+  viewsSeen: Set<string>,
+  reason: string,
+): Promise<RequiredPrivilege[]> {
+  const checks: RequiredPrivilege[] = [];
+  const privileged = principal === context.workspaceOwner;
+  for (const entry of resolved) {
+    const { reference } = entry;
+    if (reference.kind === "table") {
+      if (entry.unresolved || !entry.securable) {
+        if (privileged) continue;
+        throw new ModelSqlError(
+          "TABLE_OR_VIEW_NOT_FOUND",
+          `The table or view ${[reference.catalog, reference.schema, reference.name].filter((part) => part !== "").join(".")} cannot be found`,
+          {
+            hint: "Check the name, the current schema and the search path.",
+          },
+        );
+      }
+      checks.push(...accessChecks(principal, "SELECT", entry.securable, reason));
+      if (entry.isView && !viewsSeen.has(entry.securable.name)) {
+        viewsSeen.add(entry.securable.name);
+        const owner = context.authorizer.ownerOf(entry.securable);
+        const body = await context.viewBody(entry);
+        checks.push(
+          ...(await readChecks(
+            owner,
+            body,
+            context,
+            viewsSeen,
+            `view ${entry.securable.name} runs as its owner ${owner}`,
+          )),
+        );
+      }
+    } else if (reference.kind === "function" && entry.definition && entry.securable) {
+      checks.push(...accessChecks(principal, "EXECUTE", entry.securable, reason));
+      const owner = context.authorizer.ownerOf(entry.securable);
+      const model = parseModelUri(entry.definition.model).name;
+      checks.push(
+        ...accessChecks(
+          owner,
+          "EXECUTE",
+          { type: "MODEL", name: model },
+          `function ${entry.definition.name} scores with it as its owner ${owner}`,
+        ),
+      );
+    } else if (
+      reference.kind === "table_function" &&
+      !privileged &&
+      !SAFE_TABLE_FUNCTIONS.has(reference.name.toLowerCase())
+    ) {
+      throw new ModelSqlError(
+        "INSUFFICIENT_PERMISSIONS",
+        `User '${principal}' may not call the table function ${reference.name.toLowerCase()}: only the workspace owner reads outside the catalog`,
+        {
+          hint: "Read tables and views of the catalog instead.",
+        },
+      );
+    }
+  }
+  return checks;
+}
