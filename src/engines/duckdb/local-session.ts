@@ -101,6 +101,13 @@ export class LocalSession {
     try {
       await session.attachCatalogs();
       await session.applyDefaults({ ...workspace.settings.sessionDefaults(), ...options.defaults });
+      if (principal !== workspace.owner) {
+        // Lockdown for everyone but the owner: DuckDB itself refuses every file read and write
+        // from here on (read_csv, 'file.csv', COPY, ATTACH, EXPORT), whatever the analysis
+        // misses. The data files are attached already. Settings cannot be changed back: SET is
+        // a statement the analysis refuses.
+        await connection.run("SET enable_external_access = false");
+      }
     } catch (error) {
       session.close();
       throw error;
