@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { asModelSqlError } from "../errors.js";
 import { addDemoCommand } from "./demo-command.js";
+import { addExplainCommand } from "./explain-command.js";
 import { addFunctionsCommand } from "./functions-command.js";
 import { addInitCommand } from "./init-command.js";
 import { addModelsCommand } from "./models-command.js";
@@ -27,6 +28,7 @@ function buildProgram(): Command {
   addPrincipalsCommand(program);
   addQueryCommand(program);
   addScoreCommand(program);
+  addExplainCommand(program);
   addDemoCommand(program);
   return program;
 }

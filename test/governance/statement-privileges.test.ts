@@ -153,3 +153,25 @@ it("a GRANT made by another process takes effect on this running session's next 
   expect(revoked.code).toBe(0);
   expect((await statementFailure(as("intern"), sql)).errorClass).toBe("INSUFFICIENT_PERMISSIONS");
 });
+
+it("explain shows references, the model version, every privilege with whether it is held, and the SQL to run", async () => {
+  const [explained] = await as("intern").explain(SEED);
+  expect(explained?.references).toEqual([
+    { kind: "function", written: "predict_churn", resolved: "main.ml.predict_churn" },
+    { kind: "table", written: "customer_features", resolved: "main.sales.customer_features" },
+  ]);
+  expect(explained?.modelVersions).toEqual([
+    { function: "main.ml.predict_churn", model: "models:/main.ml.churn@champion", version: 2, problem: null },
+  ]);
+  const denied = explained?.privileges
+    .filter((check) => !check.held)
+    .map((check) => `${check.principal} ${check.privilege} ${check.securable}`);
+  expect(denied).toEqual([
+    "intern EXECUTE FUNCTION main.ml.predict_churn",
+    "intern USE SCHEMA SCHEMA main.ml",
+    "intern SELECT TABLE main.sales.customer_features",
+  ]);
+  expect(explained?.executedSql).toBe(SEED);
+  // Explaining ran nothing and changed nothing: the intern is still denied.
+  expect((await statementFailure(as("intern"), SEED)).errorClass).toBe("INSUFFICIENT_PERMISSIONS");
+});

@@ -53,6 +53,8 @@ export interface ExecutedStatement {
   readonly privileges: readonly RequiredPrivilege[];
   /** The session's current schema when it ran, `catalog.schema`. */
   readonly currentSchema: string;
+  /** Its references with what they resolved to. */
+  readonly resolved: readonly ResolvedReference[];
   readonly executedText: string;
   readonly boundVersions: ReadonlyMap<string, BoundVersion>;
   /** What error translation needs to explain a failure of this statement. */
@@ -375,7 +377,7 @@ export class LocalSession {
     script: string,
     text: string,
     offset: number,
-    options: { allowInternal?: boolean } = {},
+    options: { allowInternal?: boolean; enforce?: boolean } = {},
   ): Promise<ExecutedStatement> {
     const toPosition = (statementOffset: number): SqlPosition => positionOf(script, offset + statementOffset);
     const parse = (query: string) => this.parseQuery(query);
@@ -406,7 +408,7 @@ export class LocalSession {
       },
       viewBody: (view) => this.viewBody(view, resolver, parse),
     });
-    this.workspace.authorizer.require(privileges);
+    if (options.enforce !== false) this.workspace.authorizer.require(privileges);
     const qualified = analysis.kind === "create_view" ? qualifyEdits(text, resolved) : [];
     const edited = rewriteCatalogNames(text, analysis, qualified);
     const failure: FailedStatement = {
@@ -425,6 +427,7 @@ export class LocalSession {
       failure,
       privileges,
       currentSchema,
+      resolved,
     };
   }
 
@@ -455,6 +458,59 @@ export class LocalSession {
     }
     this.workspace.authorizer.require(checks);
     return () => this.workspace.grants.setOwner(target, this.principal);
+  }
+
+  /**
+   * Everything modelsql would do with a script, without running it: for each statement its
+   * references and what they resolve to, the model version each prediction function scores with
+   * now, every privilege checked (and whether the principal holds it), and the SQL DuckDB would
+   * run. USE statements are not applied, so later statements resolve in the current schema.
+   */
+  async explain(script: string): Promise<ExplainedStatement[]> {
+    await this.complete(true);
+    await this.bindFunctions();
+    const explained: ExplainedStatement[] = [];
+    for (const { text, offset } of splitStatements(script)) {
+      const statement = await this.prepare(script, text, offset, { enforce: false });
+      // Every prediction function the statement reaches, through views too.
+      const called = statement.privileges.filter(
+        (check) => check.privilege === "EXECUTE" && check.securable.type === "FUNCTION",
+      );
+      const versions = called.flatMap((check) => {
+        const bound = statement.boundVersions.get(check.securable.name);
+        return bound
+          ? [
+              {
+                function: bound.definition.name,
+                model: bound.definition.model,
+                version: bound.binding?.version.version ?? null,
+                problem: bound.failure?.message ?? null,
+              },
+            ]
+          : [];
+      });
+      explained.push({
+        statement: text.trim(),
+        kind: statement.analysis.kind,
+        references: statement.resolved.map((entry) => ({
+          kind: entry.isView ? "view" : entry.reference.kind,
+          written: [entry.reference.catalog, entry.reference.schema, entry.reference.name]
+            .filter((part) => part !== "")
+            .join("."),
+          resolved: entry.securable?.name ?? null,
+        })),
+        modelVersions: [...new Map(versions.map((version) => [version.function, version])).values()],
+        privileges: statement.privileges.map((check) => ({
+          principal: check.principal,
+          privilege: check.privilege,
+          securable: `${check.securable.type} ${check.securable.name}`,
+          reason: check.reason,
+          held: this.workspace.authorizer.has(check.principal, check.privilege, check.securable),
+        })),
+        executedSql: statement.analysis.kind === "governance" ? null : statement.executedText.trim(),
+      });
+    }
+    return explained;
   }
 
   /** A result modelsql computed itself, as a DuckDB result like any other. */
@@ -563,4 +619,26 @@ export class LocalSession {
  */
 export function userColumnNames(names: readonly string[]): string[] {
   return names.map((name) => name.replaceAll('"main_db".', "main.").replaceAll("main_db.", "main."));
+}
+
+/** What `modelsql explain` shows for one statement. */
+export interface ExplainedStatement {
+  readonly statement: string;
+  readonly kind: string;
+  readonly references: readonly { kind: string; written: string; resolved: string | null }[];
+  readonly modelVersions: readonly {
+    function: string;
+    model: string;
+    version: number | null;
+    problem: string | null;
+  }[];
+  readonly privileges: readonly {
+    principal: string;
+    privilege: string;
+    securable: string;
+    reason: string;
+    held: boolean;
+  }[];
+  /** The SQL sent to DuckDB; null for statements modelsql runs itself (GRANT, ...). */
+  readonly executedSql: string | null;
 }
