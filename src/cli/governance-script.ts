@@ -1,5 +1,5 @@
 import type { PlainResult } from "../governance/governance-runner.js";
-import { runGovernanceStatement } from "../governance/governance-runner.js";
+import { prepareGovernanceStatement } from "../governance/governance-runner.js";
 import { type GovernanceStatement, parseGovernanceStatement } from "../sql/analyse/governance-statements.js";
 import { splitStatements, tokenize } from "../sql/sql-tokens.js";
 import type { Workspace } from "../workspace.js";
@@ -18,13 +18,18 @@ export function governanceOnly(script: string): GovernanceStatement[] | undefine
   return statements as GovernanceStatement[];
 }
 
-/** Runs them in order as the principal; returns the last one's result. */
+/**
+ * Runs them as the principal, all or none: every statement is checked before any is applied,
+ * and they are applied in one transaction. Returns the last one's result.
+ */
 export async function runGovernanceScript(
   statements: readonly GovernanceStatement[],
   context: { workspace: Workspace; principal: string; currentSchema: string },
 ): Promise<PlainResult> {
   context.workspace.principals.get(context.principal);
-  let last: PlainResult = { columns: [], rows: [] };
-  for (const statement of statements) last = await runGovernanceStatement(statement, context);
-  return last;
+  const applies: (() => PlainResult)[] = [];
+  for (const statement of statements) applies.push(await prepareGovernanceStatement(statement, context));
+  return context.workspace.grants.transaction(
+    () => applies.map((apply) => apply()).at(-1) ?? { columns: [], rows: [] },
+  );
 }

@@ -52,15 +52,16 @@ export async function securableExists(target: Securable, workspace: Workspace): 
 }
 
 /**
- * Runs GRANT, REVOKE and SHOW GRANTS for a principal. Only an owner of the securable (or of a
- * catalog or schema above it), or a holder of MANAGE, may grant, revoke, or see every grant;
- * anyone may see their own. The securable and the principal must exist and the privilege must
- * apply to the securable's type. SHOW GRANTS answers with Databricks' columns.
+ * Checks a GRANT, REVOKE or SHOW GRANTS for a principal and returns what applies it. Only an
+ * owner of the securable (or of a catalog or schema above it), or a holder of MANAGE, may grant,
+ * revoke, or see every grant; anyone may see their own. The securable and the principal must
+ * exist and the privilege must apply to the securable's type. SHOW GRANTS answers with
+ * Databricks' columns. Checking first lets a script of several apply all or nothing.
  */
-export async function runGovernanceStatement(
+export async function prepareGovernanceStatement(
   statement: GovernanceStatement,
   context: { workspace: Workspace; principal: string; currentSchema: string },
-): Promise<PlainResult> {
+): Promise<() => PlainResult> {
   const { workspace, principal } = context;
   const target = securable(
     statement.securableType,
@@ -83,11 +84,12 @@ export async function runGovernanceStatement(
         },
       );
     }
-    const grants = workspace.grants.grantsOn(target, statement.principal);
-    return {
+    return () => ({
       columns: SHOW_GRANTS_COLUMNS,
-      rows: grants.map((grant) => [grant.principal, grant.privilege, target.type, target.name]),
-    };
+      rows: workspace.grants
+        .grantsOn(target, statement.principal)
+        .map((grant) => [grant.principal, grant.privilege, target.type, target.name]),
+    });
   }
   if (!manages) {
     throw new ModelSqlError(
@@ -100,9 +102,20 @@ export async function runGovernanceStatement(
   }
   workspace.principals.get(statement.principal);
   for (const privilege of statement.privileges) checkGrantable(privilege, target.type);
-  for (const privilege of statement.privileges) {
-    if (statement.kind === "grant") workspace.grants.grant(target, statement.principal, privilege, principal);
-    else workspace.grants.revoke(target, statement.principal, privilege);
-  }
-  return { columns: [], rows: [] };
+  return () => {
+    for (const privilege of statement.privileges) {
+      if (statement.kind === "grant")
+        workspace.grants.grant(target, statement.principal, privilege, principal);
+      else workspace.grants.revoke(target, statement.principal, privilege);
+    }
+    return { columns: [], rows: [] };
+  };
+}
+
+/** Checks and applies one statement. */
+export async function runGovernanceStatement(
+  statement: GovernanceStatement,
+  context: { workspace: Workspace; principal: string; currentSchema: string },
+): Promise<PlainResult> {
+  return (await prepareGovernanceStatement(statement, context))();
 }

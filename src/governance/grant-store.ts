@@ -120,6 +120,11 @@ export class GrantStore {
     );
   }
 
+  /** Runs several changes in one write transaction: all of them happen or none. */
+  transaction<T>(work: () => T): T {
+    return this.store.writeTransaction(work);
+  }
+
   /** Forgets grants and ownership of a dropped object. */
   forget(securable: Securable): void {
     this.store.run(

@@ -175,3 +175,17 @@ it("explain shows references, the model version, every privilege with whether it
   // Explaining ran nothing and changed nothing: the intern is still denied.
   expect((await statementFailure(as("intern"), SEED)).errorClass).toBe("INSUFFICIENT_PERMISSIONS");
 });
+
+it("a script of grants applies all or nothing", async () => {
+  const failed = await runCli(example.directory, [
+    "query",
+    "GRANT SELECT ON TABLE main.sales.customers TO intern; GRANT SELECT ON TABLE main.sales.no_such_table TO intern",
+  ]);
+  expect(failed.code).toBe(1);
+  expect(failed.stderr).toMatch(
+    /^\[TABLE_OR_VIEW_NOT_FOUND\] There is no TABLE 'main\.sales\.no_such_table'/,
+  );
+  expect(
+    example.workspace.grants.grantsOn({ type: "TABLE", name: "main.sales.customers" }, "intern"),
+  ).toEqual([]);
+});
