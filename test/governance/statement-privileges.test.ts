@@ -189,3 +189,25 @@ it("a script of grants applies all or nothing", async () => {
     example.workspace.grants.grantsOn({ type: "TABLE", name: "main.sales.customers" }, "intern"),
   ).toEqual([]);
 });
+
+it("DESCRIBE takes SELECT, SHOW VIEWS takes USE SCHEMA, DROP VIEW takes ownership or MANAGE", async () => {
+  expect(await as("bi_reader").queryRows("DESCRIBE main.sales.churn_scores")).toEqual([
+    { col_name: "customer_id", data_type: "VARCHAR", comment: "" },
+    { col_name: "churn_probability", data_type: "DOUBLE", comment: "" },
+  ]);
+  expect((await statementFailure(as("bi_reader"), "DESCRIBE TABLE customers")).errorClass).toBe(
+    "INSUFFICIENT_PERMISSIONS",
+  );
+  const views = await as("bi_reader").queryRows("SHOW VIEWS IN main.sales");
+  expect(views.map((row) => row.viewName)).toContain("churn_scores");
+  const denied = await statementFailure(as("analyst"), "DROP VIEW main.sales.churn_scores");
+  expect(denied.message).toContain("User 'analyst' does not have MANAGE on TABLE 'main.sales.churn_scores'");
+  await as("analyst").queryRows("DROP VIEW main.sales.analyst_view");
+  expect(
+    (await as("analyst").queryRows("SHOW VIEWS IN main.sales")).map((row) => row.viewName),
+  ).not.toContain("analyst_view");
+  expect(
+    example.workspace.grants.ownerOf({ type: "TABLE", name: "main.sales.analyst_view" }),
+  ).toBeUndefined();
+  await as("analyst").queryRows("DROP VIEW IF EXISTS main.sales.analyst_view");
+});

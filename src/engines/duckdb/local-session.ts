@@ -335,7 +335,7 @@ export class LocalSession {
                   currentSchema: statement.currentSchema,
                 }),
               )
-            : await this.runPrepared(statement, index === statements.length - 1);
+            : await this.runChecked(statement, index === statements.length - 1);
         if (statement.analysis.kind === "use") await this.restoreSearchPath();
         this.recordOwnership(statement);
         last = { result, statement };
@@ -524,6 +524,52 @@ export class LocalSession {
     }
     const values = result.rows.map((row) => `(${row.map(quoteLiteral).join(", ")})`).join(", ");
     return this.connection.stream(`SELECT * FROM (VALUES ${values}) AS t(${names})`);
+  }
+
+  /**
+   * Runs a statement that passed its checks: catalog statements (DROP VIEW, DESCRIBE, SHOW
+   * VIEWS) by modelsql over DuckDB's catalog, everything else as DuckDB's prepared statement.
+   */
+  private async runChecked(statement: ExecutedStatement, last: boolean): Promise<DuckDBResult> {
+    const { analysis, currentSchema } = statement;
+    if (analysis.kind === "drop_view") {
+      const name = targetName(analysis.target, currentSchema);
+      const [catalog, schema, object] = name.split(".") as [string, string, string];
+      const sql = `DROP VIEW ${analysis.ifExists ? "IF EXISTS " : ""}${[duckdbDatabaseOf(catalog), schema, object].map(quoteIdentifier).join(".")}`;
+      const prepared = await prepareSingleStatement(this.connection, sql, STATEMENT_TYPES.drop_view ?? []);
+      const result = await prepared.run();
+      this.workspace.grants.forget({ type: "TABLE", name });
+      return result;
+    }
+    if (analysis.kind === "describe") {
+      const name = targetName(analysis.target, currentSchema);
+      const [catalog, schema, object] = name.split(".") as [string, string, string];
+      const reader = await this.connection.runAndReadAll(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = $1 AND table_schema = $2 AND table_name = $3 ORDER BY ordinal_position",
+        [duckdbDatabaseOf(catalog), schema, object],
+      );
+      const rows = reader.getRowObjects().map((row) => [String(row.column_name), String(row.data_type), ""]);
+      if (rows.length === 0)
+        throw new ModelSqlError("TABLE_OR_VIEW_NOT_FOUND", `The table or view ${name} cannot be found`);
+      return this.plainResult({ columns: ["col_name", "data_type", "comment"], rows });
+    }
+    if (analysis.kind === "show_views") {
+      const parts = analysis.schema?.parts.map((token) => token.text.toLowerCase()) ?? [];
+      const schemaName =
+        parts.length === 2
+          ? parts.join(".")
+          : parts.length === 1
+            ? `${currentSchema.split(".")[0]}.${parts[0]}`
+            : currentSchema;
+      const [catalog, schema] = schemaName.split(".") as [string, string];
+      const reader = await this.connection.runAndReadAll(
+        "SELECT view_name FROM duckdb_views() WHERE database_name = $1 AND schema_name = $2 AND NOT internal ORDER BY view_name",
+        [duckdbDatabaseOf(catalog), schema],
+      );
+      const rows = reader.getRowObjects().map((row) => [schemaName, String(row.view_name), "false"]);
+      return this.plainResult({ columns: ["namespace", "viewName", "isTemporary"], rows });
+    }
+    return this.runPrepared(statement, last);
   }
 
   /** Runs a checked statement; the last of a script streams, the ones before it run whole. */

@@ -40,4 +40,5 @@ export const STATEMENT_TYPES: Readonly<Record<string, readonly StatementType[]>>
   create_table: [StatementType.CREATE],
   create_schema: [StatementType.CREATE],
   use: [StatementType.SET],
+  drop_view: [StatementType.DROP],
 };

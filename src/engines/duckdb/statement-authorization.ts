@@ -74,6 +74,23 @@ export async function requiredPrivileges(
       securable: { type: "CATALOG", name: catalog },
       reason: "creates a schema",
     });
+  } else if (statement.kind === "drop_view") {
+    const name = targetName(statement.target, context.currentSchema);
+    // Dropping what does not exist changes nothing (IF EXISTS) or fails in DuckDB.
+    if (context.targetExists(name))
+      checks.push(...accessChecks(principal, "MANAGE", { type: "TABLE", name }, `drops ${name}`));
+  } else if (statement.kind === "describe") {
+    const name = targetName(statement.target, context.currentSchema);
+    checks.push(...accessChecks(principal, "SELECT", { type: "TABLE", name }, `describes ${name}`));
+  } else if (statement.kind === "show_views") {
+    const parts = statement.schema?.parts.map((token) => token.text.toLowerCase()) ?? [];
+    const name =
+      parts.length === 2
+        ? parts.join(".")
+        : parts.length === 1
+          ? `${context.currentSchema.split(".")[0]}.${parts[0]}`
+          : context.currentSchema;
+    checks.push(...accessChecks(principal, "USE SCHEMA", { type: "SCHEMA", name }, "lists its views"));
   } else if (statement.kind === "use") {
     const parts = statement.target.parts.map((token) => token.text.toLowerCase());
     const name = parts.length === 2 ? parts.join(".") : `${context.currentSchema.split(".")[0]}.${parts[0]}`;

@@ -33,6 +33,18 @@ export type AnalysedStatement =
     }
   | { readonly kind: "use"; readonly target: WrittenName; readonly references: readonly NameReference[] }
   | {
+      readonly kind: "drop_view";
+      readonly target: WrittenName;
+      readonly ifExists: boolean;
+      readonly references: readonly NameReference[];
+    }
+  | { readonly kind: "describe"; readonly target: WrittenName; readonly references: readonly NameReference[] }
+  | {
+      readonly kind: "show_views";
+      readonly schema: WrittenName | undefined;
+      readonly references: readonly NameReference[];
+    }
+  | {
       readonly kind: "governance";
       readonly statement: GovernanceStatement;
       readonly references: readonly NameReference[];
@@ -97,7 +109,7 @@ function unsupported(statement: string): ModelSqlError {
     "UNSUPPORTED_STATEMENT",
     `modelsql cannot check a statement starting '${first.toUpperCase()}' and does not run it`,
     {
-      hint: "Supported: queries (SELECT, WITH, VALUES, FROM), CREATE [OR REPLACE] TABLE|VIEW ... AS <query>, CREATE SCHEMA, USE, GRANT, REVOKE and SHOW GRANTS.",
+      hint: "Supported: queries (SELECT, WITH, VALUES, FROM), CREATE [OR REPLACE] TABLE|VIEW ... AS <query>, CREATE SCHEMA, USE, DROP VIEW, DESCRIBE, SHOW VIEWS, GRANT, REVOKE and SHOW GRANTS.",
     },
   );
 }
@@ -149,6 +161,25 @@ export async function analyseStatement(
   if (governance) return { kind: "governance", statement: governance, references: [] };
   if (QUERY_STARTS.has(first))
     return { kind: "query", references: await analyseQuery(text, 0, parse, context) };
+  if (first === "drop" && word(tokens[1]) === "view") {
+    const ifExists = word(tokens[2]) === "if" && word(tokens[3]) === "exists";
+    const read = readName(tokens, ifExists ? 4 : 2);
+    if (!read || read.next !== tokens.length) throw unsupported(text);
+    return { kind: "drop_view", target: read.name, ifExists, references: [] };
+  }
+  if (first === "describe" || first === "desc") {
+    const start = ["table", "view"].includes(word(tokens[1])) ? 2 : 1;
+    const read = readName(tokens, start);
+    if (!read || read.next !== tokens.length) throw unsupported(text);
+    return { kind: "describe", target: read.name, references: [] };
+  }
+  if (first === "show" && word(tokens[1]) === "views") {
+    if (tokens.length === 2) return { kind: "show_views", schema: undefined, references: [] };
+    if (!["in", "from"].includes(word(tokens[2]))) throw unsupported(text);
+    const read = readName(tokens, 3);
+    if (!read || read.next !== tokens.length || read.name.parts.length > 2) throw unsupported(text);
+    return { kind: "show_views", schema: read.name, references: [] };
+  }
   if (first === "use") {
     const read = readName(tokens, 1);
     if (!read || read.next !== tokens.length) throw unsupported(text);

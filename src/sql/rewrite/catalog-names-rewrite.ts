@@ -40,7 +40,12 @@ export function catalogNameEdits(text: string, statement: AnalysedStatement): Te
       replacement: quoteIdentifier(duckdbDatabaseOf(reference.catalog.toLowerCase())),
     });
   }
-  if (statement.kind !== "query" && statement.kind !== "governance") {
+  if (
+    statement.kind === "create_view" ||
+    statement.kind === "create_table" ||
+    statement.kind === "create_schema" ||
+    statement.kind === "use"
+  ) {
     const parts = statement.target.parts;
     const catalogToken =
       parts.length === 3 ||
