@@ -33,7 +33,20 @@ export function tokenize(sql: string): SqlToken[] {
       const lineEnd = sql.slice(index).search(/[\r\n]/);
       index = lineEnd < 0 ? sql.length : index + lineEnd + 1;
     } else if (char === "/" && next === "*") {
-      index = skipUntil(sql, index + 2, "*/");
+      // DuckDB nests block comments: /* a /* b */ still a comment */.
+      let depth = 1;
+      index += 2;
+      while (index < sql.length && depth > 0) {
+        if (sql.startsWith("/*", index)) {
+          depth += 1;
+          index += 2;
+        } else if (sql.startsWith("*/", index)) {
+          depth -= 1;
+          index += 2;
+        } else {
+          index += 1;
+        }
+      }
     } else if (char === "'" || ((char === "E" || char === "e") && next === "'")) {
       const start = index;
       index += char === "'" ? 1 : 2;

@@ -18,6 +18,7 @@ import {
 } from "../../sql/analyse/statement-analysis.js";
 import { rewriteCatalogNames } from "../../sql/rewrite/catalog-names-rewrite.js";
 import { qualifyEdits } from "../../sql/rewrite/qualify-names.js";
+import type { EditedText } from "../../sql/rewrite/text-edits.js";
 import { positionOf, splitStatements } from "../../sql/sql-tokens.js";
 import type { Workspace } from "../../workspace.js";
 import {
@@ -411,10 +412,11 @@ export class LocalSession {
     if (options.enforce !== false) this.workspace.authorizer.require(privileges);
     const qualified = analysis.kind === "create_view" ? qualifyEdits(text, resolved) : [];
     const edited = rewriteCatalogNames(text, analysis, qualified);
+    const executed = executedForm(analysis, edited, currentSchema);
     const failure: FailedStatement = {
-      executedText: edited.text,
-      positionOf: (executedOffset) => toPosition(edited.originalOffset(executedOffset)),
-      executedOffsetOf: (statementOffset) => edited.editedOffset(statementOffset),
+      executedText: executed.text,
+      positionOf: (executedOffset) => toPosition(executed.statementOffset(executedOffset)),
+      executedOffsetOf: (statementOffset) => executed.executedOffset(statementOffset),
       userText: script,
       references: analysis.references,
       functions: new Map(definitions.map((definition) => [definition.name, definition])),
@@ -422,7 +424,7 @@ export class LocalSession {
     };
     return {
       analysis,
-      executedText: edited.text,
+      executedText: executed.text,
       boundVersions: this.udfs.current,
       failure,
       privileges,
@@ -687,4 +689,57 @@ export interface ExplainedStatement {
   }[];
   /** The SQL sent to DuckDB; null for statements modelsql runs itself (GRANT, ...). */
   readonly executedSql: string | null;
+}
+
+/**
+ * The SQL DuckDB runs for a statement, with maps between its offsets and the statement's. A
+ * query runs as written (with its catalog names mapped): DuckDB itself parsed it as exactly one
+ * query. Every other statement runs as SQL modelsql builds from what the analysis found (the
+ * target's quoted name, the flags, and for CREATE ... AS the query DuckDB parsed), never from
+ * the header the user wrote: a header the analysis could read differently from DuckDB (a nested
+ * comment, say) cannot then change what runs.
+ */
+function executedForm(
+  analysis: AnalysedStatement,
+  edited: EditedText,
+  currentSchema: string,
+): {
+  text: string;
+  statementOffset: (executed: number) => number;
+  executedOffset: (statement: number) => number;
+} {
+  const place = (parts: readonly string[]) => parts.map(quoteIdentifier).join(".");
+  if (analysis.kind === "create_table" || analysis.kind === "create_view") {
+    const [catalog, schema, object] = targetName(analysis.target, currentSchema).split(".") as [
+      string,
+      string,
+      string,
+    ];
+    const kind = analysis.kind === "create_view" ? "VIEW" : "TABLE";
+    const header = `CREATE ${analysis.orReplace ? "OR REPLACE " : ""}${kind} ${analysis.ifNotExists ? "IF NOT EXISTS " : ""}${place([duckdbDatabaseOf(catalog), schema, object])} AS `;
+    const queryStart = edited.editedOffset(analysis.queryOffset);
+    return {
+      text: header + edited.text.slice(queryStart),
+      statementOffset: (executed) =>
+        executed < header.length ? 0 : edited.originalOffset(queryStart + executed - header.length),
+      executedOffset: (statement) => header.length + edited.editedOffset(statement) - queryStart,
+    };
+  }
+  if (analysis.kind === "create_schema" || analysis.kind === "use") {
+    const parts = analysis.target.parts.map((token) => token.text.toLowerCase());
+    const [catalog, schema] = (parts.length === 2 ? parts : [currentSchema.split(".")[0], parts[0]]) as [
+      string,
+      string,
+    ];
+    const text =
+      analysis.kind === "use"
+        ? `USE ${place([duckdbDatabaseOf(catalog), schema])}`
+        : `CREATE SCHEMA ${analysis.ifNotExists ? "IF NOT EXISTS " : ""}${place([duckdbDatabaseOf(catalog), schema])}`;
+    return { text, statementOffset: () => 0, executedOffset: () => 0 };
+  }
+  return {
+    text: edited.text,
+    statementOffset: (executed) => edited.originalOffset(executed),
+    executedOffset: (statement) => edited.editedOffset(statement),
+  };
 }

@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { ModelSqlError } from "../../errors.js";
 import type { FunctionDefinition } from "../../functions/function-definition.js";
 import type { Securable } from "../../governance/securables.js";
 import type { NameReference } from "../../sql/analyse/query-references.js";
@@ -75,18 +76,51 @@ export class ReferenceResolver {
     return { reference };
   }
 
+  /**
+   * Where DuckDB may find a name. A two-part `x.y` is y in schema x of any database on the
+   * search path, of the current database, or in database x's default schema `main` (DuckDB reads
+   * `x.y` either way); all are candidates, and a name found in more than one is refused.
+   */
   private candidates(reference: NameReference): { database: string; schema: string }[] {
     if (reference.catalog !== "")
       return [{ database: duckdbDatabaseOf(reference.catalog.toLowerCase()), schema: reference.schema }];
-    if (reference.schema !== "")
-      return [{ database: (this.searchPath[0] as { database: string }).database, schema: reference.schema }];
+    if (reference.schema !== "") {
+      const schema = reference.schema;
+      const databases = [...new Set([...this.searchPath.map((place) => place.database)])];
+      return [...databases.map((database) => ({ database, schema })), { database: schema, schema: "main" }];
+    }
     return [...this.searchPath];
   }
 
+  private ambiguous(reference: NameReference, places: readonly string[]): never {
+    throw new ModelSqlError(
+      "UNSUPPORTED_STATEMENT",
+      `The name ${reference.schema}.${reference.name} could mean ${places.join(" or ")}`,
+      {
+        hint: "Write it with its catalog: catalog.schema.name.",
+      },
+    );
+  }
+
   private resolveRelation(reference: NameReference): ResolvedReference {
-    for (const place of this.candidates(reference)) {
+    const found = this.candidates(reference).flatMap((place) => {
       const relation = this.relations.get(key(place.database, place.schema, reference.name));
-      if (!relation) continue;
+      return relation ? [relation] : [];
+    });
+    const distinct = [
+      ...new Map(
+        found.map((relation) => [key(relation.database, relation.schema, relation.name), relation]),
+      ).values(),
+    ];
+    if (reference.schema !== "" && reference.catalog === "" && distinct.length > 1) {
+      this.ambiguous(
+        reference,
+        distinct.map(
+          (relation) => `${catalogOfDuckdbDatabase(relation.database)}.${relation.schema}.${relation.name}`,
+        ),
+      );
+    }
+    for (const relation of distinct.slice(0, 1)) {
       return {
         reference,
         securable: {
@@ -104,8 +138,11 @@ export class ReferenceResolver {
 
   private resolveFunction(reference: NameReference): ResolvedReference {
     const name = reference.name.toLowerCase();
-    for (const place of this.candidates(reference)) {
-      const definition = this.definitions.find((candidate) => {
+    // `x.f()` may be DuckDB's method-call form of `f(x)`, the parse tree giving `x` as the schema:
+    // the bare name on the search path is then a candidate too.
+    const bare = reference.schema !== "" ? [...this.searchPath] : [];
+    const matches = (place: { database: string; schema: string }) =>
+      this.definitions.filter((candidate) => {
         const location = macroLocation(candidate);
         return (
           location.database === place.database.toLowerCase() &&
@@ -113,11 +150,20 @@ export class ReferenceResolver {
           location.name === name
         );
       });
-      if (definition) {
-        const location = macroLocation(definition);
-        return { reference, securable: { type: "FUNCTION", name: definition.name }, location, definition };
-      }
+    const written = [...new Set(this.candidates(reference).flatMap(matches))];
+    if (reference.schema !== "" && reference.catalog === "" && written.length > 1) {
+      this.ambiguous(
+        reference,
+        written.map((definition) => definition.name),
+      );
     }
-    return { reference };
+    const definition = written[0] ?? bare.flatMap(matches)[0];
+    if (!definition) return { reference };
+    return {
+      reference,
+      securable: { type: "FUNCTION", name: definition.name },
+      location: macroLocation(definition),
+      definition,
+    };
   }
 }

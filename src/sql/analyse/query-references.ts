@@ -93,7 +93,8 @@ function withCtes(scope: Scope, names: readonly string[]): Scope {
  * serialized parse tree, in text order. CTE scoping follows DuckDB (checked on 1.5.6): the
  * query of a WITH sees all its names; a CTE's body sees the CTEs before it but not itself, so
  * `WITH t AS (SELECT * FROM t)` reads the table t; a recursive CTE (RECURSIVE_CTE_NODE) sees
- * itself. Where in doubt a name counts as a table, whose privileges are then checked.
+ * itself in its recursive part but not in its anchor (its first part), where the name is the
+ * table. Where in doubt a name counts as a table, whose privileges are then checked.
  */
 export function collectReferences(tree: unknown): NameReference[] {
   const found: NameReference[] = [];
@@ -129,6 +130,17 @@ export function collectReferences(tree: unknown): NameReference[] {
     });
     for (const [key, child] of Object.entries(value)) {
       if (key === "cte_map") continue;
+      if (key === "left" && recursiveName.length > 0) {
+        // A recursive CTE's anchor does not see the CTE: its name there is the table of that name.
+        visit(child, {
+          ...inner,
+          ctes: withCtes(
+            scope,
+            entries.map((entry) => entry.name),
+          ).ctes,
+        });
+        continue;
+      }
       visit(
         child,
         value.type === "TABLE_FUNCTION" && key === "function" ? { ...inner, inTableFunction: true } : inner,

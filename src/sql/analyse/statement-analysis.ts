@@ -22,6 +22,8 @@ export type AnalysedStatement =
   | {
       readonly kind: "create_view" | "create_table";
       readonly target: WrittenName;
+      readonly orReplace: boolean;
+      readonly ifNotExists: boolean;
       /** Where the query after AS starts in the statement text. */
       readonly queryOffset: number;
       readonly references: readonly NameReference[];
@@ -29,6 +31,7 @@ export type AnalysedStatement =
   | {
       readonly kind: "create_schema";
       readonly target: WrittenName;
+      readonly ifNotExists: boolean;
       readonly references: readonly NameReference[];
     }
   | { readonly kind: "use"; readonly target: WrittenName; readonly references: readonly NameReference[] }
@@ -187,17 +190,20 @@ export async function analyseStatement(
   }
   if (first !== "create") throw unsupported(text);
   let index = 1;
-  if (word(tokens[index]) === "or" && word(tokens[index + 1]) === "replace") index += 2;
+  const orReplace = word(tokens[index]) === "or" && word(tokens[index + 1]) === "replace";
+  if (orReplace) index += 2;
   const objectKind = word(tokens[index]);
   index += 1;
+  const afterFlag = afterIfNotExists(tokens, index);
+  const ifNotExists = afterFlag !== index;
+  index = afterFlag;
   if (objectKind === "schema") {
-    index = afterIfNotExists(tokens, index);
     const read = readName(tokens, index);
-    if (!read || read.next !== tokens.length || read.name.parts.length > 2) throw unsupported(text);
-    return { kind: "create_schema", target: read.name, references: [] };
+    if (orReplace || !read || read.next !== tokens.length || read.name.parts.length > 2)
+      throw unsupported(text);
+    return { kind: "create_schema", target: read.name, ifNotExists, references: [] };
   }
   if (objectKind !== "table" && objectKind !== "view") throw unsupported(text);
-  index = afterIfNotExists(tokens, index);
   const read = readName(tokens, index);
   if (!read) throw unsupported(text);
   index = read.next;
@@ -207,6 +213,8 @@ export async function analyseStatement(
   return {
     kind: objectKind === "view" ? "create_view" : "create_table",
     target: read.name,
+    orReplace,
+    ifNotExists,
     queryOffset,
     references: await analyseQuery(text, queryOffset, parse, context),
   };
