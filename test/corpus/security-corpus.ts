@@ -135,6 +135,40 @@ export const SECURITY_CORPUS: readonly CorpusCase[] = [
   denied("analyst", "SUMMARIZE customers", unsupported),
   denied("analyst", "SELECT \"modelsql:bound_version\"('main.ml.predict_churn')", "UNRESOLVED_ROUTINE"),
   denied("analyst", "SELECT * FROM main_db.sales.customers", "INVALID_PARAMETER_VALUE"),
+  // Found by a security review: a nested comment hiding a statement from the analysis, the
+  // anchor of a recursive CTE, the method-call form of a function, SHOW as a table, metadata macros.
+  denied(
+    "analyst",
+    "/* /* */ USE sales --*/ SET VARIABLE v = (SELECT string_agg(customer_id, ',') FROM main_db.sales.customers)",
+    unsupported,
+  ),
+  denied(
+    "analyst",
+    "CREATE TABLE /* /* */ main.sandbox.t AS SELECT '*/ sandbox.t AS SELECT * FROM sales.customers --'",
+    perms,
+  ),
+  denied("analyst", "SELECT * FROM (SHOW ALL TABLES)", perms),
+  denied("analyst", "SELECT * FROM (SHOW DATABASES)", perms),
+  denied("analyst", "SELECT pg_get_viewdef(i) FROM range(20000, 20010) t(i)", perms),
+  denied("analyst", "SELECT format_type(1, 1)", perms),
+  denied("bi_reader", "SELECT * FROM (DESCRIBE customers)", perms),
+  denied("bi_reader", "SELECT * FROM (SUMMARIZE customers)", perms),
+  denied(
+    "bi_reader",
+    "WITH f AS (SELECT features FROM main.sales.churn_scores, (SELECT features FROM customer_features LIMIT 0)) SELECT features.predict_churn() FROM f",
+    perms,
+  ),
+  denied(
+    "bi_reader",
+    "WITH f AS (SELECT {'tenure': 1} AS features) SELECT features.predict_churn() FROM f",
+    perms,
+  ),
+  denied(
+    "intern",
+    "WITH RECURSIVE customers AS (SELECT * FROM customers UNION ALL SELECT * FROM customers WHERE false) SELECT * FROM customers",
+    perms,
+  ),
+  denied("intern", "/* /* */ USE sales --*/ SET VARIABLE v = 1\n;\nSELECT getvariable('v')", unsupported),
   // bi_reader: the view, nothing beneath it.
   allowed("bi_reader", "SELECT * FROM main.sales.churn_scores ORDER BY customer_id LIMIT 20"),
   allowed("bi_reader", "SELECT count(*) AS n, avg(churn_probability) AS p FROM churn_scores"),

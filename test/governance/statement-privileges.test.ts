@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { LocalSession } from "../../src/engines/duckdb/local-session.js";
 import { LocalSession as Session } from "../../src/engines/duckdb/local-session.js";
@@ -210,4 +212,25 @@ it("DESCRIBE takes SELECT, SHOW VIEWS takes USE SCHEMA, DROP VIEW takes ownershi
     example.workspace.grants.ownerOf({ type: "TABLE", name: "main.sales.analyst_view" }),
   ).toBeUndefined();
   await as("analyst").queryRows("DROP VIEW IF EXISTS main.sales.analyst_view");
+});
+
+it("a non-owner's session settings never create catalogs or schemas", async () => {
+  await expect(
+    Session.open(example.workspace, { principal: "intern", defaults: { currentSchema: "dev.default" } }),
+  ).rejects.toThrow(/There is no catalog dev/);
+  expect(existsSync(path.join(example.directory, "data", "dev.duckdb"))).toBe(false);
+  await expect(
+    Session.open(example.workspace, { principal: "intern", defaults: { currentSchema: "main.scratch" } }),
+  ).rejects.toThrow(/There is no schema main\.scratch/);
+});
+
+it("CREATE SCHEMA IF NOT EXISTS on an existing schema does not take it over", async () => {
+  await example.session.queryRows("GRANT CREATE SCHEMA ON CATALOG main TO intern");
+  await as("intern").queryRows("CREATE SCHEMA IF NOT EXISTS main.sales");
+  expect(example.workspace.authorizer.ownerOf({ type: "SCHEMA", name: "main.sales" })).toBe("admin");
+  expect((await statementFailure(as("intern"), "SELECT count(*) FROM main.sales.customers")).errorClass).toBe(
+    "INSUFFICIENT_PERMISSIONS",
+  );
+  await as("intern").queryRows("CREATE SCHEMA main.intern_space");
+  expect(example.workspace.authorizer.ownerOf({ type: "SCHEMA", name: "main.intern_space" })).toBe("intern");
 });

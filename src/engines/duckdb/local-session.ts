@@ -15,6 +15,7 @@ import {
   type AnalysedStatement,
   analyseStatement,
   type QueryParse,
+  type WrittenName,
 } from "../../sql/analyse/statement-analysis.js";
 import { rewriteCatalogNames } from "../../sql/rewrite/catalog-names-rewrite.js";
 import { qualifyEdits } from "../../sql/rewrite/qualify-names.js";
@@ -162,11 +163,31 @@ export class LocalSession {
         throw new ModelSqlError("INVALID_PARAMETER_VALUE", `'${text}' is not catalog.schema`);
       return { catalog: catalog.toLowerCase(), schema: schema.toLowerCase() };
     });
+    const owner = this.principal === this.workspace.owner;
     for (const { catalog, schema } of schemas) {
+      const file = path.join(this.workspace.paths.data, `${catalog}.duckdb`);
+      // Only the owner's session settings create catalogs and schemas; anyone else's must name
+      // existing ones, so that choosing a schema never changes the workspace for others.
+      if (!owner && catalog !== "main" && !existsSync(file)) {
+        throw new ModelSqlError("INVALID_PARAMETER_VALUE", `There is no catalog ${catalog}`, {
+          hint: "Name an existing catalog.schema.",
+        });
+      }
       await this.attachCatalog(catalog);
-      await this.connection.run(
-        `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(duckdbDatabaseOf(catalog))}.${quoteIdentifier(schema)}`,
+      const database = duckdbDatabaseOf(catalog);
+      const exists = await this.connection.runAndReadAll(
+        "SELECT count(*) AS n FROM duckdb_schemas() WHERE database_name = $1 AND schema_name = $2",
+        [database, schema],
       );
+      if (Number(exists.getRowObjects()[0]?.n) > 0) continue;
+      if (!owner)
+        throw new ModelSqlError("INVALID_PARAMETER_VALUE", `There is no schema ${catalog}.${schema}`, {
+          hint: "Name an existing catalog.schema.",
+        });
+      await this.connection.run(
+        `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(database)}.${quoteIdentifier(schema)}`,
+      );
+      this.workspace.grants.setOwner({ type: "SCHEMA", name: `${catalog}.${schema}` }, this.workspace.owner);
     }
     const places = schemas.map(({ catalog, schema }) => ({ database: duckdbDatabaseOf(catalog), schema }));
     const first = places[0] as { database: string; schema: string };
@@ -241,6 +262,19 @@ export class LocalSession {
       this.volatile = new Set(reader.getRowObjects().map((row) => String(row.name)));
     }
     return this.volatile;
+  }
+
+  private metadata: ReadonlySet<string> | undefined;
+
+  /** DuckDB's built-in macros that read its catalog (pg_get_viewdef, ...), by its own account. */
+  private async metadataFunctions(): Promise<ReadonlySet<string>> {
+    if (!this.metadata) {
+      const reader = await this.connection.runAndReadAll(
+        "SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions() WHERE database_name = 'system' AND function_type IN ('macro', 'table_macro') AND (macro_definition ILIKE '%duckdb_%' OR macro_definition ILIKE '%pg_catalog%' OR macro_definition ILIKE '%information_schema%')",
+      );
+      this.metadata = new Set(reader.getRowObjects().map((row) => String(row.name)));
+    }
+    return this.metadata;
   }
 
   private async parseQuery(query: string): Promise<QueryParse> {
@@ -326,6 +360,7 @@ export class LocalSession {
     let last: { result: DuckDBResult; statement: ExecutedStatement } | undefined;
     for (const [index, { text, offset }] of statements.entries()) {
       const statement = await this.prepare(script, text, offset);
+      const existedBefore = await this.targetExistsNow(statement);
       try {
         const result =
           statement.analysis.kind === "governance"
@@ -338,7 +373,7 @@ export class LocalSession {
               )
             : await this.runChecked(statement, index === statements.length - 1);
         if (statement.analysis.kind === "use") await this.restoreSearchPath();
-        this.recordOwnership(statement);
+        this.recordOwnership(statement, existedBefore);
         last = { result, statement };
       } catch (error) {
         if (error instanceof ModelSqlError) throw error;
@@ -395,6 +430,7 @@ export class LocalSession {
       workspaceOwner: this.workspace.owner,
       authorizer: this.workspace.authorizer,
       currentSchema,
+      metadataFunctions: await this.metadataFunctions(),
       targetExists: (name) => {
         const [catalog, schema, object] = name.split(".") as [string, string, string];
         const reference = {
@@ -585,20 +621,55 @@ export class LocalSession {
   }
 
   /** The creator of a table, view or schema owns it. */
-  private recordOwnership(statement: ExecutedStatement): void {
+  private recordOwnership(statement: ExecutedStatement, existedBefore: boolean): void {
     const { analysis } = statement;
     if (analysis.kind === "create_table" || analysis.kind === "create_view") {
+      // CREATE ... IF NOT EXISTS on an existing object changes nothing, its owner included.
+      if (existedBefore && !analysis.orReplace) return;
       this.workspace.grants.setOwner(
         { type: "TABLE", name: targetName(analysis.target, statement.currentSchema) },
         this.principal,
       );
-    } else if (analysis.kind === "create_schema") {
-      const parts = analysis.target.parts.map((token) => token.text.toLowerCase());
-      const name =
-        parts.length === 2 ? parts.join(".") : `${statement.currentSchema.split(".")[0]}.${parts[0]}`;
-      if (!this.workspace.grants.ownerOf({ type: "SCHEMA", name }))
-        this.workspace.grants.setOwner({ type: "SCHEMA", name }, this.principal);
+    } else if (analysis.kind === "create_schema" && !existedBefore) {
+      this.workspace.grants.setOwner(
+        { type: "SCHEMA", name: this.schemaTarget(analysis.target, statement.currentSchema) },
+        this.principal,
+      );
     }
+  }
+
+  private schemaTarget(target: WrittenName, currentSchema: string): string {
+    const parts = target.parts.map((token) => token.text.toLowerCase());
+    return parts.length === 2 ? parts.join(".") : `${currentSchema.split(".")[0]}.${parts[0]}`;
+  }
+
+  /** Whether a CREATE statement's target exists, asked of DuckDB just before it runs. */
+  private async targetExistsNow(statement: ExecutedStatement): Promise<boolean> {
+    const { analysis } = statement;
+    if (analysis.kind === "create_table" || analysis.kind === "create_view") {
+      const [catalog, schema, object] = targetName(analysis.target, statement.currentSchema).split(".") as [
+        string,
+        string,
+        string,
+      ];
+      const reader = await this.connection.runAndReadAll(
+        "SELECT count(*) AS n FROM (SELECT database_name AS d, schema_name AS s, table_name AS t FROM duckdb_tables() UNION ALL SELECT database_name, schema_name, view_name FROM duckdb_views()) WHERE d = $1 AND s = $2 AND t = $3",
+        [duckdbDatabaseOf(catalog), schema, object],
+      );
+      return Number(reader.getRowObjects()[0]?.n) > 0;
+    }
+    if (analysis.kind === "create_schema") {
+      const [catalog, schema] = this.schemaTarget(analysis.target, statement.currentSchema).split(".") as [
+        string,
+        string,
+      ];
+      const reader = await this.connection.runAndReadAll(
+        "SELECT count(*) AS n FROM duckdb_schemas() WHERE database_name = $1 AND schema_name = $2",
+        [duckdbDatabaseOf(catalog), schema],
+      );
+      return Number(reader.getRowObjects()[0]?.n) > 0;
+    }
+    return false;
   }
 
   /** What a view reads, resolved as DuckDB will: its stored query, with names qualified at creation. */

@@ -14,6 +14,8 @@ export interface AuthorizationContext {
   readonly authorizer: Authorizer;
   /** Unity Catalog `catalog.schema` of the session's current schema. */
   readonly currentSchema: string;
+  /** Built-in functions that read the catalog's metadata (pg_get_viewdef, ...): owner only. */
+  readonly metadataFunctions: ReadonlySet<string>;
   /** Whether a CREATE statement's target exists already (replacing it takes MANAGE on it). */
   readonly targetExists: (name: string) => boolean;
   /** The resolved references of a view's body, for checking them with its owner's rights. */
@@ -147,6 +149,19 @@ async function readChecks(
           { type: "MODEL", name: model },
           `function ${entry.definition.name} scores with it as its owner ${owner}`,
         ),
+      );
+    } else if (
+      reference.kind === "function" &&
+      !entry.definition &&
+      !privileged &&
+      context.metadataFunctions.has(reference.name.toLowerCase())
+    ) {
+      throw new ModelSqlError(
+        "INSUFFICIENT_PERMISSIONS",
+        `User '${principal}' may not call ${reference.name.toLowerCase()}(): it reads the catalog's metadata`,
+        {
+          hint: "Use DESCRIBE and SHOW VIEWS, which check privileges.",
+        },
       );
     } else if (
       reference.kind === "table_function" &&

@@ -46,6 +46,10 @@ function referenceOf(node: JsonNode, scope: Scope): NameReference | undefined {
     const isCte = catalog === "" && schema === "" && scope.ctes.has(name.toLowerCase());
     return { kind: isCte ? "cte" : "table", catalog, schema, name, location, enclosingFunctions };
   }
+  if (node.type === "SHOW_REF") {
+    // SHOW, DESCRIBE or SUMMARIZE used as a table: a catalog read like a table function's.
+    return { kind: "table_function", catalog: "", schema: "", name: "show", location, enclosingFunctions };
+  }
   if (typeof node.function_name === "string") {
     return {
       kind: scope.inTableFunction ? "table_function" : "function",
