@@ -133,6 +133,7 @@ export const SECURITY_CORPUS: readonly CorpusCase[] = [
   denied("analyst", "UPDATE customers SET tenure = 0", unsupported),
   denied("analyst", "CHECKPOINT", unsupported),
   denied("analyst", "SUMMARIZE customers", unsupported),
+  denied("analyst", "SELECT * FROM (PIVOT customers ON contract USING count(*))", unsupported),
   denied("analyst", "SELECT \"modelsql:bound_version\"('main.ml.predict_churn')", "UNRESOLVED_ROUTINE"),
   denied("analyst", "SELECT * FROM main_db.sales.customers", "INVALID_PARAMETER_VALUE"),
   // Found by a security review: a nested comment hiding a statement from the analysis, the

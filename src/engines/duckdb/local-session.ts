@@ -284,7 +284,8 @@ export class LocalSession {
     const tree = JSON.parse(String(reader.getRowObjects()[0]?.tree)) as Record<string, unknown>;
     if (tree.error) {
       const offset = tree.position === undefined ? undefined : Number(tree.position);
-      return { ok: false, message: String(tree.error_message ?? "syntax error"), offset };
+      const unsupported = tree.error_type !== "parser";
+      return { ok: false, message: String(tree.error_message ?? "syntax error"), offset, unsupported };
     }
     const statements = tree.statements as unknown[];
     if (statements.length !== 1) return { ok: false, message: "expected one query", offset: 0 };

@@ -7,7 +7,12 @@ import { collectReferences, type NameReference } from "./query-references.js";
 /** A parsed query tree from DuckDB, or DuckDB's parser error with the offset it points at. */
 export type QueryParse =
   | { readonly ok: true; readonly tree: unknown }
-  | { readonly ok: false; readonly message: string; readonly offset: number | undefined };
+  | {
+      readonly ok: false;
+      readonly message: string;
+      readonly offset: number | undefined;
+      readonly unsupported?: boolean;
+    };
 
 /** DuckDB's parser for one query text (`json_serialize_sql`), supplied by the engine. */
 export type QueryParser = (query: string) => Promise<QueryParse>;
@@ -133,6 +138,15 @@ async function analyseQuery(
   const parsed = await parse(query);
   // DuckDB's offsets count UTF-8 bytes.
   const indexOf = utf8OffsetConverter(query);
+  if (!parsed.ok && parsed.unsupported) {
+    throw new ModelSqlError(
+      "UNSUPPORTED_STATEMENT",
+      `DuckDB parses this query but cannot hand it over for checking (${parsed.message}); it is not run`,
+      {
+        hint: "Write it without PIVOT/UNPIVOT or similar statements inside the query.",
+      },
+    );
+  }
   if (!parsed.ok) {
     throw syntaxError(
       text,
