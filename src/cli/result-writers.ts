@@ -61,6 +61,8 @@ function tableWriter(out: Writable): ResultWriter {
       }
     },
     async end() {
+      // A statement with no result (GRANT, REVOKE) prints nothing.
+      if (columns.length === 0) return;
       await flush();
       await write(out, `(${count} ${count === 1 ? "row" : "rows"})\n`);
     },
