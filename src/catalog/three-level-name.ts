@@ -73,3 +73,17 @@ export function formatThreeLevelName(name: ThreeLevelName): string {
 export function canonicalThreeLevelName(text: string, what: string): string {
   return formatThreeLevelName(parseThreeLevelName(text, what));
 }
+
+/**
+ * A name written with fewer parts than its kind has (`customers`, `sales.customers`), completed
+ * from the current `catalog.schema` as Unity Catalog completes it; lower case.
+ * `levels`: 1 for a catalog, 2 for a schema, 3 for a table, view, function or model.
+ */
+export function completeName(parts: readonly string[], levels: 1 | 2 | 3, currentSchema: string): string {
+  const written = parts.map((part) => part.toLowerCase());
+  const context = currentSchema
+    .toLowerCase()
+    .split(".")
+    .slice(0, Math.max(0, levels - written.length));
+  return [...context, ...written].join(".");
+}

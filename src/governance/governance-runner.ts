@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { completeName } from "../catalog/three-level-name.js";
 import { ModelSqlError } from "../errors.js";
 import type { GovernanceStatement } from "../sql/analyse/governance-statements.js";
 import type { Workspace } from "../workspace.js";
@@ -16,11 +17,7 @@ export const SHOW_GRANTS_COLUMNS = ["principal", "ActionType", "ObjectType", "Ob
 
 /** Names written relative to the current schema, completed as Unity Catalog does. */
 function fullName(parts: readonly string[], type: Securable["type"], currentSchema: string): string {
-  const lower = parts.map((part) => part.toLowerCase());
-  const [catalog, schema] = currentSchema.split(".") as [string, string];
-  const wanted = type === "CATALOG" ? 1 : type === "SCHEMA" ? 2 : 3;
-  const context = [catalog, schema].slice(0, Math.max(0, wanted - lower.length));
-  return [...context, ...lower].join(".");
+  return completeName(parts, type === "CATALOG" ? 1 : type === "SCHEMA" ? 2 : 3, currentSchema);
 }
 
 /**

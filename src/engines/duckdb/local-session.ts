@@ -15,7 +15,6 @@ import {
   type AnalysedStatement,
   analyseStatement,
   type QueryParse,
-  type WrittenName,
 } from "../../sql/analyse/statement-analysis.js";
 import { rewriteCatalogNames } from "../../sql/rewrite/catalog-names-rewrite.js";
 import { qualifyEdits } from "../../sql/rewrite/qualify-names.js";
@@ -34,7 +33,7 @@ import { checkPredictionCalls } from "./prediction-call-checks.js";
 import type { ScoringHooks } from "./prediction-udf.js";
 import { ReferenceResolver, type ResolvedReference } from "./reference-resolution.js";
 import { prepareSingleStatement, STATEMENT_TYPES } from "./single-statement.js";
-import { requiredPrivileges, targetName } from "./statement-authorization.js";
+import { requiredPrivileges, schemaName, targetName } from "./statement-authorization.js";
 import { type BoundVersion, UdfRegistrations } from "./udf-registrations.js";
 
 export interface LocalSessionOptions {
@@ -593,19 +592,13 @@ export class LocalSession {
       return this.plainResult({ columns: ["col_name", "data_type", "comment"], rows });
     }
     if (analysis.kind === "show_views") {
-      const parts = analysis.schema?.parts.map((token) => token.text.toLowerCase()) ?? [];
-      const schemaName =
-        parts.length === 2
-          ? parts.join(".")
-          : parts.length === 1
-            ? `${currentSchema.split(".")[0]}.${parts[0]}`
-            : currentSchema;
-      const [catalog, schema] = schemaName.split(".") as [string, string];
+      const namespace = schemaName(analysis.schema, currentSchema);
+      const [catalog, schema] = namespace.split(".") as [string, string];
       const reader = await this.connection.runAndReadAll(
         "SELECT view_name FROM duckdb_views() WHERE database_name = $1 AND schema_name = $2 AND NOT internal ORDER BY view_name",
         [duckdbDatabaseOf(catalog), schema],
       );
-      const rows = reader.getRowObjects().map((row) => [schemaName, String(row.view_name), "false"]);
+      const rows = reader.getRowObjects().map((row) => [namespace, String(row.view_name), "false"]);
       return this.plainResult({ columns: ["namespace", "viewName", "isTemporary"], rows });
     }
     return this.runPrepared(statement, last);
@@ -633,15 +626,10 @@ export class LocalSession {
       );
     } else if (analysis.kind === "create_schema" && !existedBefore) {
       this.workspace.grants.setOwner(
-        { type: "SCHEMA", name: this.schemaTarget(analysis.target, statement.currentSchema) },
+        { type: "SCHEMA", name: schemaName(analysis.target, statement.currentSchema) },
         this.principal,
       );
     }
-  }
-
-  private schemaTarget(target: WrittenName, currentSchema: string): string {
-    const parts = target.parts.map((token) => token.text.toLowerCase());
-    return parts.length === 2 ? parts.join(".") : `${currentSchema.split(".")[0]}.${parts[0]}`;
   }
 
   /** Whether a CREATE statement's target exists, asked of DuckDB just before it runs. */
@@ -660,7 +648,7 @@ export class LocalSession {
       return Number(reader.getRowObjects()[0]?.n) > 0;
     }
     if (analysis.kind === "create_schema") {
-      const [catalog, schema] = this.schemaTarget(analysis.target, statement.currentSchema).split(".") as [
+      const [catalog, schema] = schemaName(analysis.target, statement.currentSchema).split(".") as [
         string,
         string,
       ];
@@ -798,11 +786,7 @@ function executedForm(
     };
   }
   if (analysis.kind === "create_schema" || analysis.kind === "use") {
-    const parts = analysis.target.parts.map((token) => token.text.toLowerCase());
-    const [catalog, schema] = (parts.length === 2 ? parts : [currentSchema.split(".")[0], parts[0]]) as [
-      string,
-      string,
-    ];
+    const [catalog, schema] = schemaName(analysis.target, currentSchema).split(".") as [string, string];
     const text =
       analysis.kind === "use"
         ? `USE ${place([duckdbDatabaseOf(catalog), schema])}`

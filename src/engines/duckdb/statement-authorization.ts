@@ -1,3 +1,4 @@
+import { completeName } from "../../catalog/three-level-name.js";
 import { ModelSqlError } from "../../errors.js";
 import { type Authorizer, accessChecks, type RequiredPrivilege } from "../../governance/authorization.js";
 import type { Securable } from "../../governance/securables.js";
@@ -24,11 +25,16 @@ export interface AuthorizationContext {
 
 /** The three-level name a CREATE statement's target gets, in Unity Catalog's terms. */
 export function targetName(target: WrittenName, currentSchema: string): string {
-  const parts = target.parts.map((token) => token.text.toLowerCase());
-  const [catalog, schema] = currentSchema.split(".") as [string, string];
-  if (parts.length === 3) return parts.join(".");
-  if (parts.length === 2) return [catalog, ...parts].join(".");
-  return [catalog, schema, ...parts].join(".");
+  return completeName(writtenParts(target), 3, currentSchema);
+}
+
+/** The schema a statement names (CREATE SCHEMA, USE, SHOW VIEWS IN), completed. */
+export function schemaName(target: WrittenName | undefined, currentSchema: string): string {
+  return target ? completeName(writtenParts(target), 2, currentSchema) : currentSchema;
+}
+
+function writtenParts(target: WrittenName): string[] {
+  return target.parts.map((token) => token.text);
 }
 
 function schemaOf(name: string): Securable {
@@ -67,9 +73,7 @@ export async function requiredPrivileges(
       });
     }
   } else if (statement.kind === "create_schema") {
-    const parts = statement.target.parts.map((token) => token.text.toLowerCase());
-    const catalog =
-      parts.length === 2 ? (parts[0] as string) : (context.currentSchema.split(".")[0] as string);
+    const catalog = schemaName(statement.target, context.currentSchema).split(".")[0] as string;
     checks.push({
       principal,
       privilege: "CREATE SCHEMA",
@@ -85,17 +89,10 @@ export async function requiredPrivileges(
     const name = targetName(statement.target, context.currentSchema);
     checks.push(...accessChecks(principal, "SELECT", { type: "TABLE", name }, `describes ${name}`));
   } else if (statement.kind === "show_views") {
-    const parts = statement.schema?.parts.map((token) => token.text.toLowerCase()) ?? [];
-    const name =
-      parts.length === 2
-        ? parts.join(".")
-        : parts.length === 1
-          ? `${context.currentSchema.split(".")[0]}.${parts[0]}`
-          : context.currentSchema;
+    const name = schemaName(statement.schema, context.currentSchema);
     checks.push(...accessChecks(principal, "USE SCHEMA", { type: "SCHEMA", name }, "lists its views"));
   } else if (statement.kind === "use") {
-    const parts = statement.target.parts.map((token) => token.text.toLowerCase());
-    const name = parts.length === 2 ? parts.join(".") : `${context.currentSchema.split(".")[0]}.${parts[0]}`;
+    const name = schemaName(statement.target, context.currentSchema);
     checks.push(...accessChecks(principal, "USE SCHEMA", { type: "SCHEMA", name }, "USE"));
   }
   return checks;

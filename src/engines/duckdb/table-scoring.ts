@@ -1,7 +1,7 @@
 import { existsSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { DuckDBTypeId } from "@duckdb/node-api";
-import { canonicalThreeLevelName } from "../../catalog/three-level-name.js";
+import { canonicalThreeLevelName, completeName } from "../../catalog/three-level-name.js";
 import { describeCause, ModelSqlError } from "../../errors.js";
 import type { FunctionDefinition } from "../../functions/function-definition.js";
 import { duckdbTypeName } from "../../functions/sql-types.js";
@@ -207,15 +207,7 @@ async function writeScores(
     const [catalog, schema] = (await session
       .queryRows("SELECT current_database() AS c, current_schema() AS s")
       .then((found) => [found[0]?.c, found[0]?.s])) as [string, string];
-    const fullName = (
-      parts.length === 3
-        ? parts
-        : parts.length === 2
-          ? [catalogOfDuckdbDatabase(catalog), ...parts]
-          : [catalogOfDuckdbDatabase(catalog), schema, ...parts]
-    )
-      .join(".")
-      .toLowerCase();
+    const fullName = completeName(parts, 3, `${catalogOfDuckdbDatabase(catalog)}.${schema}`);
     const recordOwner = await session.authorizeTableCreation(fullName);
     const name = (
       parts.length === 3 ? [duckdbDatabaseOf((parts[0] as string).toLowerCase()), ...parts.slice(1)] : parts
