@@ -3,6 +3,7 @@ import { userInfo } from "node:os";
 import { MetadataStore } from "./catalog/metadata-store.js";
 import { type WorkspacePaths, workspacePaths } from "./catalog/workspace-location.js";
 import { WorkspaceSettings } from "./catalog/workspace-settings.js";
+import { DeploymentStore } from "./engines/databricks/deployment-store.js";
 import { ModelSqlError } from "./errors.js";
 import { FunctionCatalog } from "./functions/function-catalog.js";
 import { Authorizer } from "./governance/authorization.js";
@@ -26,6 +27,7 @@ export interface Workspace {
   readonly principals: PrincipalStore;
   readonly grants: GrantStore;
   readonly authorizer: Authorizer;
+  readonly deployments: DeploymentStore;
   close(): void;
 }
 
@@ -95,6 +97,7 @@ export function openWorkspace(directory: string): Workspace {
     principals,
     grants,
     authorizer: new Authorizer(principals, grants, resolvedOwner),
+    deployments: new DeploymentStore(store),
     close: () => store.close(),
   };
 }

@@ -93,4 +93,15 @@ export const METADATA_MIGRATIONS: readonly string[] = [
   INSERT INTO principals (name, kind, created_at)
     SELECT value, 'user', 0 FROM workspace_settings WHERE key = 'owner';
   `,
+  // 4: what `modelsql deploy --target databricks` last set each function's endpoint to serve.
+  `
+  CREATE TABLE databricks_deployments (
+    function_name TEXT PRIMARY KEY,
+    endpoint      TEXT NOT NULL,
+    model_name    TEXT NOT NULL,
+    model_version INTEGER NOT NULL,
+    deployed_by   TEXT NOT NULL,
+    deployed_at   INTEGER NOT NULL
+  );
+  `,
 ];

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { asModelSqlError } from "../errors.js";
 import { addDemoCommand } from "./demo-command.js";
+import { addDeployCommand } from "./deploy-command.js";
 import { addExplainCommand } from "./explain-command.js";
 import { addFunctionsCommand } from "./functions-command.js";
 import { addInitCommand } from "./init-command.js";
@@ -8,6 +9,7 @@ import { addModelsCommand } from "./models-command.js";
 import { addPrincipalsCommand } from "./principals-command.js";
 import { addQueryCommand } from "./query-command.js";
 import { addScoreCommand } from "./score-command.js";
+import { addTranslateCommand } from "./translate-command.js";
 
 /** Exit codes: 0 success, 1 an error with a class, 2 a command line commander could not parse. */
 const EXIT_ERROR = 1;
@@ -29,6 +31,8 @@ function buildProgram(): Command {
   addQueryCommand(program);
   addScoreCommand(program);
   addExplainCommand(program);
+  addTranslateCommand(program);
+  addDeployCommand(program);
   addDemoCommand(program);
   return program;
 }

@@ -1,15 +1,25 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { pushDown } from "../engines/databricks/pushdown-rewrite.js";
 import { userColumnNames } from "../engines/duckdb/local-session.js";
 import { plainValue } from "../engines/duckdb/result-values.js";
 import { describeCause, ModelSqlError } from "../errors.js";
 import { globalOptions, withWorkspace } from "./cli-context.js";
+import { parseTimeout, runOnDatabricks } from "./databricks-run.js";
+import {
+  addDialectOptions,
+  checkedDialect,
+  checkedTarget,
+  type DialectOptions,
+  inLocalDialect,
+} from "./dialect-options.js";
 import { governanceOnly, runGovernanceScript } from "./governance-script.js";
 import { RESULT_FORMATS, type ResultFormat, resultWriter } from "./result-writers.js";
 import { addSessionOptions, type SessionOptions, withLocalSession } from "./session-context.js";
 
-interface QueryOptions extends SessionOptions {
+interface QueryOptions extends SessionOptions, DialectOptions {
   file?: string;
+  timeout?: string;
 }
 
 function resultFormat(command: Command): ResultFormat {
@@ -54,44 +64,67 @@ export function addQueryCommand(program: Command): void {
       "Run SQL on the workspace's data with its prediction functions; prints the last statement's result",
     )
     .argument("[sql]", "the SQL to run (one or more statements separated by ;)")
-    .option("-f, --file <file.sql>", "read the SQL from a file");
-  addSessionOptions(command).action(async (sql: string | undefined, options: QueryOptions, self: Command) => {
-    const format = resultFormat(self);
-    const script = scriptOf(sql, options);
-    const governance = governanceOnly(script);
-    if (governance) {
-      await withWorkspace(self, async (workspace) => {
-        const result = await runGovernanceScript(governance, {
-          workspace,
-          principal: options.as ?? workspace.owner,
-          currentSchema: options.schema ?? workspace.settings.sessionDefaults().currentSchema,
+    .option("-f, --file <file.sql>", "read the SQL from a file")
+    .option("--profile <name>", "with --target databricks: the ~/.databrickscfg profile to connect with")
+    .option("--timeout <seconds>", "with --target databricks: cancel the statement after this long");
+  addDialectOptions(addSessionOptions(command)).action(
+    async (sql: string | undefined, options: QueryOptions, self: Command) => {
+      const format = resultFormat(self);
+      const script = scriptOf(sql, options);
+      if (checkedTarget(options) === "databricks") {
+        // Checked here first, as the principal, against this workspace's grants; then only the
+        // checked, rewritten statements go to the warehouse.
+        const statements = await withLocalSession(self, options, async (session, workspace) => {
+          const planned = await session.plan(await inLocalDialect(script, options, session, workspace), {
+            enforce: true,
+          });
+          return planned.map((statement) => pushDown(statement).databricksSql);
         });
-        const writer = resultWriter(format, process.stdout);
-        await writer.begin(result.columns);
-        await writer.rows(result.rows.map((row) => [...row]));
-        await writer.end();
-      });
-      return;
-    }
-    await withLocalSession(self, options, async (session) => {
-      const { result, statement } = await session.execute(script);
-      const types = result.columnTypes();
-      const writer = resultWriter(format, process.stdout);
-      try {
-        await writer.begin(userColumnNames(result.deduplicatedColumnNames()));
-        for await (const rows of result.yieldRowsJs()) {
-          await writer.rows(
-            rows.map((row) =>
-              row.map((value, index) => plainValue(value, types[index] as (typeof types)[number])),
-            ),
-          );
-        }
-      } catch (error) {
-        await session.complete(false);
-        throw await session.translate(error, statement);
+        const timeoutSeconds = parseTimeout(options.timeout);
+        await runOnDatabricks(statements, {
+          writer: resultWriter(format, process.stdout),
+          ...(options.profile ? { profile: options.profile } : {}),
+          ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+        });
+        return;
       }
-      await writer.end();
-      await session.complete(true);
-    });
-  });
+      const governance = checkedDialect(options) === "duckdb" ? governanceOnly(script) : undefined;
+      if (governance) {
+        await withWorkspace(self, async (workspace) => {
+          const result = await runGovernanceScript(governance, {
+            workspace,
+            principal: options.as ?? workspace.owner,
+            currentSchema: options.schema ?? workspace.settings.sessionDefaults().currentSchema,
+          });
+          const writer = resultWriter(format, process.stdout);
+          await writer.begin(result.columns);
+          await writer.rows(result.rows.map((row) => [...row]));
+          await writer.end();
+        });
+        return;
+      }
+      await withLocalSession(self, options, async (session, workspace) => {
+        const { result, statement } = await session.execute(
+          await inLocalDialect(script, options, session, workspace),
+        );
+        const types = result.columnTypes();
+        const writer = resultWriter(format, process.stdout);
+        try {
+          await writer.begin(userColumnNames(result.deduplicatedColumnNames()));
+          for await (const rows of result.yieldRowsJs()) {
+            await writer.rows(
+              rows.map((row) =>
+                row.map((value, index) => plainValue(value, types[index] as (typeof types)[number])),
+              ),
+            );
+          }
+        } catch (error) {
+          await session.complete(false);
+          throw await session.translate(error, statement);
+        }
+        await writer.end();
+        await session.complete(true);
+      });
+    },
+  );
 }

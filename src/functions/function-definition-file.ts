@@ -31,6 +31,16 @@ const definitionSchema = z.strictObject({
   parameters: z.array(parameterSchema).min(1),
   returns: returnsSchema,
   on_null: z.enum(["return_null", "fail"]).default("return_null"),
+  databricks: z
+    .strictObject({
+      route: z.enum(["uc_function", "ai_query"]).default("uc_function"),
+      // Model Serving endpoint names: letters, digits, dashes and underscores, at most 63.
+      endpoint: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,63}$/, "must be 1 to 63 letters, digits, dashes or underscores")
+        .optional(),
+    })
+    .optional(),
 });
 
 function fieldPath(path: readonly PropertyKey[]): string {
@@ -100,6 +110,14 @@ export function definitionFromDocument(document: unknown, file: string): Functio
       value.returns.kind === "probability"
         ? { kind: "probability", classLabel: String(value.returns.class) }
         : value.returns,
+    ...(value.databricks
+      ? {
+          databricks: {
+            route: value.databricks.route,
+            ...(value.databricks.endpoint ? { endpoint: value.databricks.endpoint } : {}),
+          },
+        }
+      : {}),
   };
 }
 

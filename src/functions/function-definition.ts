@@ -24,6 +24,17 @@ export type FunctionReturn =
 /** What a NULL argument does: give a NULL result for that row, or fail the statement. */
 export type NullPolicy = "return_null" | "fail";
 
+/**
+ * How a call is pushed down to Databricks SQL: through the Unity Catalog function `modelsql
+ * deploy` creates for it (`uc_function`, the default), or with ai_query written inline
+ * (`ai_query`). Either way the model runs on the Model Serving endpoint named here.
+ */
+export interface DatabricksRouting {
+  readonly route: "uc_function" | "ai_query";
+  /** The serving endpoint; by default derived from the function's name. */
+  readonly endpoint?: string;
+}
+
 export interface FunctionDefinition {
   /** Canonical three-level name, `main.ml.predict_churn`. */
   readonly name: string;
@@ -33,6 +44,7 @@ export interface FunctionDefinition {
   readonly returns: FunctionReturn;
   readonly onNull: NullPolicy;
   readonly description: string;
+  readonly databricks?: DatabricksRouting;
 }
 
 export function describeReturn(returns: FunctionReturn): string {

@@ -61,6 +61,13 @@ export class GrantStore {
     ).changes;
   }
 
+  /** Every grant in the workspace, ordered by securable, principal and privilege. */
+  all(): Grant[] {
+    return this.store
+      .all<GrantRow>("SELECT * FROM grants ORDER BY securable_type, securable, principal, privilege")
+      .map(fromRow);
+  }
+
   /** The grants on one securable, optionally to one principal. */
   grantsOn(securable: Securable, principal?: string): Grant[] {
     const rows = principal

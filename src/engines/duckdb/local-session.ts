@@ -551,6 +551,38 @@ export class LocalSession {
     return explained;
   }
 
+  /**
+   * Analyses, resolves and (unless told not to) authorizes each statement of a script for an
+   * engine other than this one (Databricks): the same checks as a local run, and nothing runs.
+   */
+  async plan(script: string, options: { enforce: boolean }): Promise<PlannedStatement[]> {
+    await this.complete(true);
+    await this.bindFunctions();
+    const planned: PlannedStatement[] = [];
+    for (const { text, offset } of splitStatements(script)) {
+      const statement = await this.prepare(script, text, offset, { enforce: options.enforce });
+      planned.push({ text, offset, statement });
+    }
+    return planned;
+  }
+
+  /** The model version each function scores with now (resolving every alias and stage once). */
+  async currentBindings(): Promise<ReadonlyMap<string, BoundVersion>> {
+    await this.complete(true);
+    await this.bindFunctions();
+    return this.udfs.current;
+  }
+
+  /** Every view in the workspace's catalogs: its Unity Catalog name and DuckDB's CREATE VIEW text. */
+  async views(): Promise<{ name: string; sql: string }[]> {
+    const reader = await this.connection.runAndReadAll(
+      "SELECT database_name AS database, schema_name AS schema, view_name AS name, sql FROM duckdb_views() WHERE NOT internal AND database_name NOT IN ('system', 'temp', 'memory') ORDER BY ALL",
+    );
+    return (reader.getRowObjects() as { database: string; schema: string; name: string; sql: string }[]).map(
+      (row) => ({ name: `${catalogOfDuckdbDatabase(row.database)}.${row.schema}.${row.name}`, sql: row.sql }),
+    );
+  }
+
   /** A result modelsql computed itself, as a DuckDB result like any other. */
   private plainResult(result: PlainResult): Promise<DuckDBResult> {
     if (result.columns.length === 0) return this.connection.stream("SELECT NULL AS result WHERE false");
@@ -727,6 +759,13 @@ export class LocalSession {
  */
 export function userColumnNames(names: readonly string[]): string[] {
   return names.map((name) => name.replaceAll('"main_db".', "main.").replaceAll("main_db.", "main."));
+}
+
+/** A statement planned for another engine: its text, where it starts, and what the checks found. */
+export interface PlannedStatement {
+  readonly text: string;
+  readonly offset: number;
+  readonly statement: ExecutedStatement;
 }
 
 /** What `modelsql explain` shows for one statement. */

@@ -1,0 +1,245 @@
+import { ModelSqlError } from "../../errors.js";
+import { caretSnippet, positionOf } from "../sql-tokens.js";
+
+/**
+ * Tokens of one dialect's SQL, for translation between dialects. Unlike sql-tokens.ts (which
+ * only has to find statement boundaries in DuckDB text) this tokenizer decodes what a literal
+ * means in its dialect, because the two dialects spell the same value differently:
+ * - DuckDB: 'it''s' (no backslash escapes), E'\n' strings, $tag$...$tag$ strings, "identifier".
+ * - Databricks (Spark SQL): 'it\'s' and "it's" are both strings with backslash escapes, r'raw'
+ *   strings, `identifier`.
+ * Parameters are `$name`/`$1`/`?` in DuckDB and `:name`/`?` in Databricks.
+ */
+export type DialectTokenKind = "word" | "identifier" | "string" | "number" | "parameter" | "symbol";
+
+export interface DialectToken {
+  readonly kind: DialectTokenKind;
+  /** The original text. */
+  readonly text: string;
+  /** A string's value, an identifier's name, a parameter's name or number. */
+  readonly value: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface LexicalRules {
+  readonly name: string;
+  readonly doubleQuotesAreStrings: boolean;
+  readonly backslashEscapes: boolean;
+  readonly identifierQuote: '"' | "`";
+  readonly namedParameterPrefix: "$" | ":";
+}
+
+const WORD_START = /[A-Za-z_\u0080-\uffff]/;
+const WORD_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
+const SPARK_ESCAPES: Record<string, string> = {
+  n: "\n",
+  t: "\t",
+  r: "\r",
+  b: "\b",
+  "0": "\0",
+  Z: "\u001a",
+  "%": "\\%",
+  _: "\\_",
+};
+
+function lexicalError(sql: string, offset: number, detail: string, rules: LexicalRules): ModelSqlError {
+  const position = positionOf(sql, offset);
+  return new ModelSqlError("PARSE_SYNTAX_ERROR", `${detail} in ${rules.name} SQL`, {
+    position,
+    snippet: caretSnippet(sql, position),
+  });
+}
+
+/** Reads a quoted run from `start` (at the opening quote); returns its value and end offset. */
+function readQuoted(
+  sql: string,
+  start: number,
+  quote: string,
+  backslashEscapes: boolean,
+): { value: string; end: number } | undefined {
+  let value = "";
+  let index = start + 1;
+  while (index < sql.length) {
+    const char = sql[index] as string;
+    if (backslashEscapes && char === "\\") {
+      const next = sql[index + 1];
+      if (next === undefined) return undefined;
+      if (next === "u" && /^[0-9a-fA-F]{4}$/.test(sql.slice(index + 2, index + 6))) {
+        value += String.fromCharCode(Number.parseInt(sql.slice(index + 2, index + 6), 16));
+        index += 6;
+        continue;
+      }
+      value += SPARK_ESCAPES[next] ?? next;
+      index += 2;
+    } else if (char === quote && sql[index + 1] === quote && !backslashEscapes) {
+      value += quote;
+      index += 2;
+    } else if (char === quote) {
+      return { value, end: index + 1 };
+    } else {
+      value += char;
+      index += 1;
+    }
+  }
+  return undefined;
+}
+
+/** Skips a comment at `index` if there is one; both dialects nest block comments. */
+function skipComment(sql: string, index: number): number {
+  if (sql.startsWith("--", index)) {
+    const lineEnd = sql.slice(index).search(/[\r\n]/);
+    return lineEnd < 0 ? sql.length : index + lineEnd + 1;
+  }
+  if (sql.startsWith("/*", index)) {
+    let depth = 1;
+    let cursor = index + 2;
+    while (cursor < sql.length && depth > 0) {
+      if (sql.startsWith("/*", cursor)) {
+        depth += 1;
+        cursor += 2;
+      } else if (sql.startsWith("*/", cursor)) {
+        depth -= 1;
+        cursor += 2;
+      } else cursor += 1;
+    }
+    return cursor;
+  }
+  return index;
+}
+
+export function tokenizeDialect(sql: string, rules: LexicalRules): DialectToken[] {
+  const tokens: DialectToken[] = [];
+  let index = 0;
+  const push = (kind: DialectTokenKind, start: number, end: number, value = sql.slice(start, end)) => {
+    tokens.push({ kind, text: sql.slice(start, end), value, start, end });
+    index = end;
+  };
+  const quoted = (
+    kind: DialectTokenKind,
+    start: number,
+    quoteAt: number,
+    quote: string,
+    escapes: boolean,
+  ) => {
+    const read = readQuoted(sql, quoteAt, quote, escapes);
+    if (!read)
+      throw lexicalError(sql, start, `Unterminated ${kind === "string" ? "string" : "quoted name"}`, rules);
+    push(kind, start, read.end, read.value);
+  };
+  while (index < sql.length) {
+    const char = sql[index] as string;
+    const next = sql[index + 1] ?? "";
+    const afterComment = skipComment(sql, index);
+    if (afterComment !== index) {
+      index = afterComment;
+    } else if (/\s/.test(char)) {
+      index += 1;
+    } else if (char === "'") {
+      quoted("string", index, index, "'", rules.backslashEscapes);
+    } else if (char === '"') {
+      if (rules.doubleQuotesAreStrings) quoted("string", index, index, '"', rules.backslashEscapes);
+      else quoted("identifier", index, index, '"', false);
+    } else if (char === "`" && rules.identifierQuote === "`") {
+      const end = sql.indexOf("`", index + 1);
+      if (end < 0) throw lexicalError(sql, index, "Unterminated quoted name", rules);
+      // Spark escapes a backtick inside a quoted name by doubling it.
+      let close = end;
+      while (sql[close + 1] === "`") {
+        const further = sql.indexOf("`", close + 2);
+        if (further < 0) throw lexicalError(sql, index, "Unterminated quoted name", rules);
+        close = further;
+      }
+      push("identifier", index, close + 1, sql.slice(index + 1, close).replaceAll("``", "`"));
+    } else if ((char === "E" || char === "e") && next === "'" && !rules.backslashEscapes) {
+      // DuckDB's E'' strings take C escapes, which are Spark's escapes.
+      quoted("string", index, index + 1, "'", true);
+    } else if ((char === "r" || char === "R") && (next === "'" || next === '"') && rules.backslashEscapes) {
+      // A Spark raw string: backslashes are plain characters.
+      quoted("string", index, index + 1, next, false);
+    } else if (char === "$" && !rules.backslashEscapes && /^\$[A-Za-z_]*\$/.test(sql.slice(index))) {
+      const tag = (/^\$[A-Za-z_]*\$/.exec(sql.slice(index)) as RegExpExecArray)[0];
+      const close = sql.indexOf(tag, index + tag.length);
+      if (close < 0) throw lexicalError(sql, index, "Unterminated dollar-quoted string", rules);
+      push("string", index, close + tag.length, sql.slice(index + tag.length, close));
+    } else if (
+      char === rules.namedParameterPrefix &&
+      /[A-Za-z_0-9]/.test(next) &&
+      !isOperandEnd(tokens) &&
+      sql[index - 1] !== ":"
+    ) {
+      // Not the type after `::`.
+      let end = index + 1;
+      while (end < sql.length && /[A-Za-z0-9_]/.test(sql[end] as string)) end += 1;
+      push("parameter", index, end, sql.slice(index + 1, end));
+    } else if (char === "?") {
+      push("parameter", index, index + 1, "");
+    } else if (/[0-9]/.test(char) || (char === "." && /[0-9]/.test(next))) {
+      const match = /^(\d[\d_]*)?(\.\d*)?([eE][+-]?\d+)?([A-Za-z]+)?/.exec(
+        sql.slice(index),
+      ) as RegExpExecArray;
+      push("number", index, index + match[0].length);
+    } else if (WORD_START.test(char)) {
+      let end = index + 1;
+      while (end < sql.length && WORD_PART.test(sql[end] as string)) end += 1;
+      push("word", index, end);
+    } else {
+      push("symbol", index, index + 1);
+    }
+  }
+  return tokens;
+}
+
+/**
+ * Whether the last token ends an operand, so that a following `:` is an operator (a Databricks
+ * JSON path `raw:field`, a DuckDB slice) rather than a parameter marker.
+ */
+function isOperandEnd(tokens: readonly DialectToken[]): boolean {
+  const last = tokens[tokens.length - 1];
+  if (!last) return false;
+  if (last.kind === "identifier" || last.kind === "string" || last.kind === "number") return true;
+  if (last.kind === "symbol") return last.text === ")" || last.text === "]";
+  if (last.kind === "word") return !OPERATOR_WORDS.has(last.text.toUpperCase());
+  return false;
+}
+
+/** Keywords after which an expression starts (so `:x` there is a parameter). */
+export const OPERATOR_WORDS = new Set([
+  "SELECT",
+  "WHERE",
+  "AND",
+  "OR",
+  "NOT",
+  "ON",
+  "BY",
+  "HAVING",
+  "QUALIFY",
+  "WHEN",
+  "THEN",
+  "ELSE",
+  "CASE",
+  "IN",
+  "IS",
+  "LIKE",
+  "ILIKE",
+  "BETWEEN",
+  "LIMIT",
+  "OFFSET",
+  "RETURN",
+  "DISTINCT",
+  "ALL",
+  "VALUES",
+  "AS",
+  "SET",
+  "INTERVAL",
+  "EXISTS",
+  "ANY",
+  "SOME",
+  "USING",
+  "FROM",
+  "JOIN",
+  "WITH",
+  "UNION",
+  "EXCEPT",
+  "INTERSECT",
+]);

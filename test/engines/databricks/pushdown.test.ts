@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { planDeployment } from "../../../src/engines/databricks/deployment-plan.js";
+import { localAiQueryHook } from "../../../src/engines/databricks/local-ai-query.js";
+import { pushDown } from "../../../src/engines/databricks/pushdown-rewrite.js";
+import { LocalSession } from "../../../src/engines/duckdb/local-session.js";
+import { DATABRICKS } from "../../../src/sql/dialects/databricks-dialect.js";
+import { DUCKDB } from "../../../src/sql/dialects/duckdb-dialect.js";
+import { translateSql } from "../../../src/sql/rewrite/dialect-translation.js";
+import { goldenPredictions } from "../../helpers/example-data.js";
+import {
+  addFunction,
+  type ExampleSession,
+  exampleSession,
+  FEATURE_COLUMNS,
+} from "../../helpers/example-session.js";
+
+const SEED = "SELECT customer_id, predict_churn(features) AS churn_prediction FROM customer_features";
+const STRUCT_SPREAD = FEATURE_COLUMNS.split(", ")
+  .map((name) => `(features).${name}`)
+  .join(", ");
+
+let example: ExampleSession;
+let session: LocalSession;
+const gbt = new Map(goldenPredictions().map((row) => [row.customerID, row.churn_gbt_probability]));
+
+beforeAll(async () => {
+  example = await exampleSession();
+  session = example.session;
+  // The same model and alias as predict_churn, pushed down with ai_query written inline.
+  await addFunction(example.workspace, {
+    name: "main.ml.predict_churn_inline",
+    databricks: { route: "ai_query" },
+  });
+});
+afterAll(() => example.cleanup());
+
+async function pushed(sql: string) {
+  const [planned] = await session.plan(sql, { enforce: true });
+  return pushDown(planned as NonNullable<typeof planned>);
+}
+
+/**
+ * Runs Databricks SQL back on the local engine, reading ai_query on the workspace's endpoints as
+ * their functions: what the warehouse computes, given that each endpoint answers its function.
+ */
+async function runBackLocally(databricksSql: string): Promise<Record<string, unknown>[]> {
+  const bindings = await session.currentBindings();
+  const definitions = [...bindings.values()].map((bound) => bound.definition);
+  const local = translateSql(databricksSql, DATABRICKS, DUCKDB, {
+    call: localAiQueryHook(definitions, (name) => bindings.get(name)?.binding, []),
+  });
+  return session.queryRows(local);
+}
+
+describe("queries pushed down to Databricks", () => {
+  it("qualifies names and routes the seed query's STRUCT call to the Unity Catalog function", async () => {
+    const result = await pushed(SEED);
+    expect(result.databricksSql).toBe(
+      `SELECT customer_id, main.ml.predict_churn(${STRUCT_SPREAD}) AS churn_prediction FROM main.sales.customer_features`,
+    );
+    expect(result.routes).toEqual([
+      {
+        function: "main.ml.predict_churn",
+        route: "uc_function",
+        endpoint: "modelsql-main-ml-predict_churn",
+        model: "main.ml.churn",
+        version: 2,
+      },
+    ]);
+  });
+
+  it("writes ai_query inline for a function routed so, with the request named by model inputs", async () => {
+    const result = await pushed(
+      `SELECT customer_id, predict_churn_inline(${FEATURE_COLUMNS}) FROM customers`,
+    );
+    expect(result.databricksSql).toContain(
+      "ai_query('modelsql-main-ml-predict_churn_inline', request => named_struct('gender', gender, 'SeniorCitizen', senior_citizen,",
+    );
+    expect(result.databricksSql).toContain("returnType => 'DOUBLE')");
+    // return_null: a NULL in a required input gives NULL without calling the endpoint; the
+    // optional TotalCharges is sent as is.
+    expect(result.databricksSql).toMatch(
+      /^SELECT customer_id, CASE WHEN gender IS NULL OR .* THEN NULL ELSE ai_query\(/,
+    );
+    expect(result.databricksSql).not.toContain("total_charges IS NULL");
+    expect(result.databricksSql).toContain("FROM main.sales.customers");
+  });
+
+  it("scores every customer the same through either route as locally (and as scikit-learn)", async () => {
+    for (const sql of [
+      SEED,
+      `SELECT customer_id, predict_churn_inline(${FEATURE_COLUMNS}) AS churn_prediction FROM customers`,
+    ]) {
+      const rows = await runBackLocally((await pushed(sql)).databricksSql);
+      expect(rows).toHaveLength(7043);
+      const largest = Math.max(
+        ...rows.map((row) =>
+          Math.abs((row.churn_prediction as number) - (gbt.get(row.customer_id as string) as number)),
+        ),
+      );
+      expect(largest).toBeLessThan(1e-5);
+    }
+  });
+
+  it("keeps the NULL policy: a NULL required input gives NULL through ai_query too", async () => {
+    const sql = `SELECT predict_churn_inline(NULL, ${FEATURE_COLUMNS.split(", ").slice(1).join(", ")}) AS p FROM customers LIMIT 3`;
+    const rows = await runBackLocally((await pushed(sql)).databricksSql);
+    expect(rows.map((row) => row.p)).toEqual([null, null, null]);
+  });
+
+  it("qualifies a view by the catalog and schema it resolved to", async () => {
+    const result = await pushed("SELECT count(*) FROM churn_scores WHERE churn_probability > 0.5");
+    expect(result.databricksSql).toBe(
+      "SELECT count(*) FROM main.sales.churn_scores WHERE churn_probability > 0.5",
+    );
+    expect(result.routes).toEqual([]);
+  });
+
+  it("refuses statements other than queries", async () => {
+    const [planned] = await session.plan("CREATE VIEW main.sales.v AS SELECT 1 AS x", { enforce: true });
+    expect(() => pushDown(planned as NonNullable<typeof planned>)).toThrow(
+      /UNSUPPORTED_STATEMENT.*modelsql deploy/s,
+    );
+  });
+
+  it("checks grants before anything is written for Databricks", async () => {
+    // intern has USE on main.sales but no SELECT on the table and no EXECUTE on the function.
+    const intern = await LocalSession.open(example.workspace, { principal: "intern", intraOpThreads: 1 });
+    try {
+      await expect(intern.plan(SEED, { enforce: true })).rejects.toThrow(/INSUFFICIENT_PERMISSIONS/);
+    } finally {
+      intern.close();
+    }
+  });
+});
+
+describe("deployment plan", () => {
+  it("creates each function as a UC function calling ai_query on its endpoint, views, then grants", async () => {
+    const plan = await planDeployment(session, example.workspace);
+    const kinds = plan.statements.map((statement) => statement.kind);
+    expect(kinds.indexOf("view")).toBeGreaterThan(kinds.lastIndexOf("function"));
+    expect(kinds.indexOf("grant")).toBeGreaterThan(kinds.lastIndexOf("view"));
+    const churn = plan.statements.find((statement) => statement.object === "main.ml.predict_churn");
+    expect(churn?.sql).toMatch(
+      /^CREATE OR REPLACE FUNCTION main\.ml\.predict_churn\(\n {2}gender STRING,\n {2}senior_citizen BIGINT,/,
+    );
+    expect(churn?.sql).toContain("\nRETURNS DOUBLE\n");
+    expect(churn?.sql).toContain("Scores with main.ml.churn version 2 (models:/main.ml.churn@champion)");
+    expect(churn?.sql).toContain("RETURN CASE WHEN gender IS NULL OR");
+    const details = plan.statements.find((statement) => statement.object === "main.ml.predict_churn_details");
+    expect(details?.sql).toContain(
+      "RETURNS STRUCT<label: BIGINT, probabilities: MAP<STRING, DOUBLE>, model: STRING, version: INT>",
+    );
+    // on_null: fail raises the same error class on the warehouse.
+    expect(details?.sql).toContain("raise_error('[NULL_PREDICTION_INPUT]");
+    const view = plan.statements.find((statement) => statement.kind === "view");
+    expect(view?.sql).toBe(
+      `CREATE OR REPLACE VIEW main.sales.churn_scores AS\nSELECT customer_id, main.ml.predict_churn(${STRUCT_SPREAD}) AS churn_probability FROM main.sales.customer_features`,
+    );
+    const grants = plan.statements
+      .filter((statement) => statement.kind === "grant")
+      .map((statement) => statement.sql);
+    expect(grants).toContain("GRANT SELECT ON VIEW main.sales.churn_scores TO `bi_reader`");
+    expect(grants).toContain("GRANT EXECUTE ON FUNCTION main.ml.predict_churn TO `analyst`");
+    expect(grants).toContain("GRANT USE SCHEMA ON SCHEMA main.sales TO `intern`");
+    expect(grants).toHaveLength(example.workspace.grants.all().length);
+    // Each endpoint serves the version the function's alias resolves to now.
+    expect(
+      plan.endpoints.find((endpoint) => endpoint.name === "modelsql-main-ml-predict_churn")?.config,
+    ).toEqual({
+      served_entities: [
+        {
+          entity_name: "main.ml.churn",
+          entity_version: "2",
+          workload_size: "Small",
+          scale_to_zero_enabled: true,
+        },
+      ],
+    });
+    expect(
+      plan.deployed.find((entry) => entry.functionName === "main.ml.predict_churn_details")?.version,
+    ).toBe(1);
+  });
+
+  it("maps principals and refuses anyone but the workspace owner", async () => {
+    const plan = await planDeployment(session, example.workspace, {
+      principalName: (local) => (local === "analyst" ? "analyst@example.com" : local),
+    });
+    expect(plan.statements.map((statement) => statement.sql)).toContain(
+      "GRANT SELECT ON TABLE main.sales.customers TO `analyst@example.com`",
+    );
+    const analyst = await LocalSession.open(example.workspace, { principal: "analyst", intraOpThreads: 1 });
+    try {
+      await expect(planDeployment(analyst, example.workspace)).rejects.toThrow(
+        /INSUFFICIENT_PERMISSIONS.*only its owner 'admin'/,
+      );
+    } finally {
+      analyst.close();
+    }
+  });
+});
