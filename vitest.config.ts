@@ -3,6 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Suites with real counterparts of their own (pyspark's parser, a real warehouse) have npm
+    // scripts of their own: test:spark, test:databricks-live.
+    exclude: ["**/node_modules/**", "**/*.spark.test.ts", "**/*.live.test.ts", "**/.venv/**"],
     // Native addons (ONNX Runtime, SQLite) are safest in forked processes, one file each.
     pool: "forks",
     testTimeout: 60_000,

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
@@ -46,6 +46,24 @@ afterAll(async () => {
   await server.close();
   rmSync(parent, { recursive: true, force: true });
 });
+
+type ScoredRow = { customer_id: string; churn_prediction: string };
+
+/**
+ * Two CSV results hold the same customers in the same order with the same scores, to float32
+ * precision: ONNX Runtime sums a tree ensemble in an order that depends on its thread count and
+ * the batch, so the last bits of a probability may differ between two processes.
+ */
+function expectSameScores(actual: string, expected: string): void {
+  const rows = parse(actual, { columns: true }) as ScoredRow[];
+  const reference = parse(expected, { columns: true }) as ScoredRow[];
+  expect(rows.map((row) => row.customer_id)).toEqual(reference.map((row) => row.customer_id));
+  rows.forEach((row, index) => {
+    expect(Math.abs(Number(row.churn_prediction) - Number(reference[index]?.churn_prediction))).toBeLessThan(
+      1e-6,
+    );
+  });
+}
 
 function onDatabricks(args: readonly string[], extra: NodeJS.ProcessEnv = {}): Promise<Finished> {
   return runNode([CLI, "--workspace", laptop, ...args], { ...environment, ...extra });
@@ -193,5 +211,135 @@ describe("query --target databricks", () => {
     expect(await exited).toBe(130);
     expect(stderr).toMatch(/^\[OPERATION_CANCELLED\]/);
     expect(server.calls("CancelOperation")).toBeGreaterThan(cancels);
+  });
+});
+
+describe("deploy --target databricks", () => {
+  const AI_QUERY_SEED = `SELECT customer_id, ai_query('modelsql-main-ml-predict_churn', request => named_struct(${[
+    ["gender", "gender"],
+    ["SeniorCitizen", "senior_citizen"],
+    ["Partner", "partner"],
+    ["Dependents", "dependents"],
+    ["tenure", "tenure"],
+    ["PhoneService", "phone_service"],
+    ["MultipleLines", "multiple_lines"],
+    ["InternetService", "internet_service"],
+    ["OnlineSecurity", "online_security"],
+    ["OnlineBackup", "online_backup"],
+    ["DeviceProtection", "device_protection"],
+    ["TechSupport", "tech_support"],
+    ["StreamingTV", "streaming_tv"],
+    ["StreamingMovies", "streaming_movies"],
+    ["Contract", "contract"],
+    ["PaperlessBilling", "paperless_billing"],
+    ["PaymentMethod", "payment_method"],
+    ["MonthlyCharges", "monthly_charges"],
+    ["TotalCharges", "total_charges"],
+  ]
+    .map(([input, column]) => `'${input}', ${column}`)
+    .join(", ")}), returnType => 'DOUBLE') AS churn_prediction FROM main.sales.customers`;
+
+  it("--dry-run prints the DDL and the endpoint configuration and runs nothing", async () => {
+    const before = backend.executed.length;
+    const endpointsFile = path.join(parent, "endpoints.json");
+    const result = await onDatabricks([
+      "deploy",
+      "--target",
+      "databricks",
+      "--dry-run",
+      "--endpoints-file",
+      endpointsFile,
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("CREATE OR REPLACE FUNCTION main.ml.predict_churn(\n  gender STRING,");
+    expect(result.stdout).toContain("CREATE OR REPLACE VIEW main.sales.churn_scores AS\n");
+    expect(result.stdout).toContain("GRANT SELECT ON VIEW main.sales.churn_scores TO `bi_reader`;");
+    expect(result.stdout).toContain('--     "name": "modelsql-main-ml-predict_churn",');
+    const endpoints = JSON.parse(readFileSync(endpointsFile, "utf8")) as {
+      name: string;
+      config: { served_entities: { entity_version: string }[] };
+    }[];
+    expect(
+      endpoints.map((endpoint) => [endpoint.name, endpoint.config.served_entities[0]?.entity_version]),
+    ).toEqual([
+      ["modelsql-main-ml-predict_churn", "2"],
+      ["modelsql-main-ml-predict_churn_details", "1"],
+    ]);
+    expect(backend.executed.length).toBe(before);
+  });
+
+  it("a warehouse query that calls ai_query on a deployed endpoint runs locally against the deployed version", async () => {
+    const before = backend.executed.length;
+    const deployed = await onDatabricks(["deploy", "--target", "databricks"]);
+    expect(deployed.stderr).toBe("");
+    expect(deployed.code).toBe(0);
+    const sent = backend.executed.slice(before);
+    expect(sent[0]).toMatch(/^CREATE OR REPLACE FUNCTION main\.ml\.predict_churn\(/);
+    expect(sent.some((sql) => sql.startsWith("CREATE OR REPLACE VIEW main.sales.churn_scores AS"))).toBe(
+      true,
+    );
+    // Every grant of sql/example/04_grants.sql.
+    expect(sent.filter((sql) => sql.startsWith("GRANT "))).toHaveLength(11);
+
+    // The laptop runs the warehouse's query as written, scoring with the version deployed.
+    const local = await runCli(laptop, [
+      "query",
+      AI_QUERY_SEED,
+      "--dialect",
+      "databricks",
+      "--format",
+      "csv",
+    ]);
+    expect(local.stderr).toBe("");
+    const rows = parse(local.stdout, { columns: true }) as {
+      customer_id: string;
+      churn_prediction: string;
+    }[];
+    expect(rows).toHaveLength(7043);
+    const largest = Math.max(
+      ...rows.map((row) => Math.abs(Number(row.churn_prediction) - (gbt.get(row.customer_id) as number))),
+    );
+    expect(largest).toBeLessThan(1e-5);
+    // ... and the same query runs on the warehouse, whose endpoint serves that version.
+    const remote = await onDatabricks([
+      "query",
+      AI_QUERY_SEED,
+      "--dialect",
+      "databricks",
+      "--format",
+      "csv",
+      "--target",
+      "databricks",
+    ]);
+    expect(remote.stderr).toBe("");
+    expectSameScores(remote.stdout, local.stdout);
+  });
+
+  it("refuses to run an ai_query locally once the alias moved away from the deployed version", async () => {
+    expect((await runCli(laptop, ["models", "alias", "set", "main.ml.churn", "champion", "1"])).code).toBe(0);
+    try {
+      const result = await runCli(laptop, ["query", AI_QUERY_SEED, "--dialect", "databricks"]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /^\[DEPLOYMENT_OUT_OF_DATE\] The endpoint 'modelsql-main-ml-predict_churn' was deployed to serve main\.ml\.churn version 2, but models:\/main\.ml\.churn@champion is version 1 now\. Run `modelsql deploy --target databricks`/,
+      );
+    } finally {
+      expect((await runCli(laptop, ["models", "alias", "set", "main.ml.churn", "champion", "2"])).code).toBe(
+        0,
+      );
+    }
+  });
+
+  it("refuses an ai_query whose returnType is not what the endpoint answers", async () => {
+    const result = await runCli(laptop, [
+      "query",
+      AI_QUERY_SEED.replace("returnType => 'DOUBLE'", "returnType => 'STRING'"),
+      "--dialect",
+      "databricks",
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^\[DATATYPE_MISMATCH\] ai_query\(\) on 'modelsql-main-ml-predict_churn' asks for returnType STRING, but the endpoint answers DOUBLE/,
+    );
   });
 });

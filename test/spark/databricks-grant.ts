@@ -34,7 +34,6 @@ export async function checkGrantWithSpark(parser: SparkParser, sql: string): Pro
     const words = privilege.trim().replace(/\s+/g, " ");
     if (!PRIVILEGE.test(words)) return failure(`not a privilege: '${privilege.trim()}'`);
   }
-  if (!ONE_PART.test(principal)) return failure(`principal '${principal}' is not one identifier`);
   for (const [what, text] of [
     ["securable name", name],
     ["principal", principal],
@@ -42,5 +41,6 @@ export async function checkGrantWithSpark(parser: SparkParser, sql: string): Pro
     const parsed = await parser.parse(text, "multipartIdentifier");
     if (!parsed.ok) return failure(`${what} '${text}' does not parse in Spark: ${parsed.error}`);
   }
+  if (!ONE_PART.test(principal)) return failure(`principal '${principal}' is not one identifier`);
   return { ok: true };
 }
