@@ -1,4 +1,4 @@
-import { type DuckDBType, DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBInstance, type DuckDBType } from "@duckdb/node-api";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { databricksConnectionSettings } from "../../src/engines/databricks/databricks-connection-settings.js";
 import { DatabricksEngine } from "../../src/engines/databricks/databricks-engine.js";
@@ -49,7 +49,9 @@ for (const sql of LITERAL_QUERIES) {
     const connection = await duckdb.connect();
     const local = await connection.runAndReadAll(translateSql(sql, DATABRICKS, DUCKDB));
     const types = local.columnTypes();
-    const expected = local.getRowsJS().map((row) => row.map((value, index) => plainValue(value, types[index] as DuckDBType)));
+    const expected = local
+      .getRowsJS()
+      .map((row) => row.map((value, index) => plainValue(value, types[index] as DuckDBType)));
     const actual = await onWarehouse(sql);
     expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
     connection.closeSync();
