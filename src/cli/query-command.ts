@@ -4,6 +4,9 @@ import { pushDown } from "../engines/databricks/pushdown-rewrite.js";
 import { userColumnNames } from "../engines/duckdb/local-session.js";
 import { plainValue } from "../engines/duckdb/result-values.js";
 import { describeCause, ModelSqlError } from "../errors.js";
+import { DATABRICKS } from "../sql/dialects/databricks-dialect.js";
+import { DUCKDB } from "../sql/dialects/duckdb-dialect.js";
+import { translateSql } from "../sql/rewrite/dialect-translation.js";
 import { globalOptions, withWorkspace } from "./cli-context.js";
 import { parseTimeout, runOnDatabricks } from "./databricks-run.js";
 import {
@@ -57,6 +60,20 @@ function scriptOf(sql: string | undefined, options: QueryOptions): string {
   return sql;
 }
 
+/**
+ * The script as DuckDB-dialect text for deciding whether it is only GRANT / REVOKE / SHOW
+ * GRANTS (which run without DuckDB). A Databricks script that cannot be translated without a
+ * session (an ai_query) is not one.
+ */
+function governanceText(script: string, options: QueryOptions): string {
+  if (checkedDialect(options) === "duckdb") return script;
+  try {
+    return translateSql(script, DATABRICKS, DUCKDB);
+  } catch {
+    return "";
+  }
+}
+
 export function addQueryCommand(program: Command): void {
   const command = program
     .command("query")
@@ -88,7 +105,7 @@ export function addQueryCommand(program: Command): void {
         });
         return;
       }
-      const governance = checkedDialect(options) === "duckdb" ? governanceOnly(script) : undefined;
+      const governance = governanceOnly(governanceText(script, options));
       if (governance) {
         await withWorkspace(self, async (workspace) => {
           const result = await runGovernanceScript(governance, {

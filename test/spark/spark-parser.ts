@@ -52,6 +52,8 @@ interface Answer {
   readonly line?: unknown;
   readonly column?: unknown;
   readonly condition?: unknown;
+  readonly rows?: unknown;
+  readonly columns?: unknown;
 }
 
 interface Pending {
@@ -179,6 +181,34 @@ export class SparkParser {
     });
   }
 
+  /**
+   * Runs one statement on the local Spark session (Spark's real engine, not only its parser) and
+   * returns its rows as JSON objects, one value per column (null where Spark left a field out).
+   */
+  async execute(
+    sql: string,
+  ): Promise<{ ok: true; rows: Record<string, unknown>[] } | Extract<SparkParseResult, { ok: false }>> {
+    if (this.exitError) throw this.exitError;
+    if (this.closing) throw new Error("SparkParser is closed");
+    const id = this.nextId++;
+    const answer = await new Promise<SparkParseResult>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.child.stdin.write(`${JSON.stringify({ id, sql, as: "execute" })}\n`);
+    });
+    if (!answer.ok) return answer;
+    const raw = this.lastRows.get(id) ?? { rows: [], columns: [] };
+    this.lastRows.delete(id);
+    return {
+      ok: true,
+      rows: raw.rows.map((row) =>
+        Object.fromEntries(raw.columns.map((column) => [column, row[column] ?? null])),
+      ),
+    };
+  }
+
+  /** Rows of execute answers, by request id, until execute() reads them. */
+  private readonly lastRows = new Map<number, { rows: Record<string, unknown>[]; columns: string[] }>();
+
   /** Stops Spark: closes stdin (the script stops its session and exits), then kills if it lingers. */
   async close(): Promise<void> {
     this.closing = true;
@@ -200,6 +230,12 @@ export class SparkParser {
     }
     this.pending.delete(answer.id as number);
     if (answer.ok === true) {
+      if (Array.isArray(answer.rows) && Array.isArray(answer.columns)) {
+        this.lastRows.set(answer.id as number, {
+          rows: answer.rows as Record<string, unknown>[],
+          columns: answer.columns as string[],
+        });
+      }
       waiting.resolve({ ok: true });
       return;
     }

@@ -139,6 +139,19 @@ def main():
             continue
         request_id = request.get("id") if isinstance(request, dict) else None
         sql = request.get("sql") if isinstance(request, dict) else None
+        if isinstance(request, dict) and request.get("as") == "execute" and isinstance(sql, str):
+            # Runs the statement on the local Spark session and answers its rows: for checking that
+            # a translation means the same on Spark's engine as on DuckDB's. toJSON leaves out null
+            # fields; the client reads a missing column as null.
+            try:
+                rows = [json.loads(row) for row in spark.sql(sql).toJSON().collect()]
+                columns = list(spark.sql(sql).columns)
+                send({"id": request_id, "ok": True, "rows": rows, "columns": columns})
+            except Py4JJavaError as error:
+                send(_failure(request_id, error.java_exception))
+            except Exception as error:  # noqa: BLE001 - any failure is an answer, not a crash
+                send({"id": request_id, "ok": False, "error": str(error), "exception": "execute"})
+            continue
         entry = ENTRY_POINTS.get(request.get("as", "plan")) if isinstance(request, dict) else None
         if not isinstance(sql, str) or entry is None:
             message = f"request needs a string 'sql' and 'as' in {sorted(ENTRY_POINTS)}"

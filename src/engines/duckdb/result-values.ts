@@ -11,6 +11,9 @@ export type PlainValue = null | boolean | number | string | PlainValue[] | { [ke
 export function plainValue(value: JS | null, type: DuckDBType): PlainValue {
   if (value === null || value === undefined) return null;
   switch (type.typeId) {
+    // node-api reads a DATE as a JS Date at midnight UTC; a date prints as the date alone.
+    case DuckDBTypeId.DATE:
+      return value instanceof Date ? value.toISOString().slice(0, 10) : scalarValue(value);
     case DuckDBTypeId.MAP: {
       const entries = value as { key: JS | null; value: JS | null }[];
       return Object.fromEntries(

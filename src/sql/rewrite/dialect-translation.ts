@@ -66,6 +66,7 @@ export class Translation {
     if (tree.length === 0) return this.sql;
     const first = tree[0] as SqlNode;
     const last = tree[tree.length - 1] as SqlNode;
+    this.refuseFromFirst(first);
     return this.sql.slice(0, first.start) + this.render(tree) + this.sql.slice(last.end);
   }
 
@@ -100,9 +101,17 @@ export class Translation {
     return { text: this.token(node), next: index + 1 };
   }
 
+  /** DuckDB's FROM-first queries (`FROM t SELECT a`), at the start of a statement or subquery. */
+  private refuseFromFirst(first: SqlNode | undefined): void {
+    if (this.from.name === "duckdb" && this.from.name !== this.to.name && isWord(first, "FROM")) {
+      throw this.unsupported(first.start, "A query that starts with FROM", "Start it with SELECT.");
+    }
+  }
+
   /** A bracketed group with its contents translated and its spacing kept. */
   renderGroup(node: TokenGroup): string {
     const first = node.children[0];
+    if (node.open.text === "(") this.refuseFromFirst(first);
     const last = node.children[node.children.length - 1];
     if (!first || !last)
       return `${node.open.text}${this.sql.slice(node.open.end, node.close.start)}${node.close.text}`;

@@ -43,7 +43,7 @@ export function translateOperator(
   const node = nodes[index] as SqlNode;
   if (node.kind === "word") {
     const keyword = node.text.toUpperCase();
-    if (index === 0 && keyword === "FROM" && t.from.name === "duckdb") {
+    if (keyword === "FROM" && t.from.name === "duckdb" && isSymbol(nodes[index - 1], ";")) {
       throw t.unsupported(node.start, "A query that starts with FROM", "Start it with SELECT.");
     }
     const hint = REFUSED_KEYWORDS[t.from.name][keyword];
