@@ -1,6 +1,6 @@
 /**
  * Result schema and COLUMN_BASED_SET encoding, shaped after what the driver's column-based
- * reader (dist/result/JsonResultHandler.js + result/utils.js in @databricks/sql 2.0.0 and 2.1.0) expects:
+ * reader (dist/result/JsonResultHandler.js + result/utils.js in @databricks/sql 2.1.0) expects:
  *
  * - The schema is one TColumnDesc per column, 1-based `position`, and a single `primitiveEntry`
  *   whose TTypeId drives decoding (the driver only reads `typeDesc.types[0].primitiveEntry`, and

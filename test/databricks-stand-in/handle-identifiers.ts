@@ -3,7 +3,7 @@
  *
  * The guid must be a valid UUID: the driver turns it into the session/operation id with
  * `uuid.stringify(guid)`, which throws "Stringified UUID is invalid" for bytes that are not an
- * RFC 4122 UUID (verified with driver 2.0.0 and 2.1.0). So guids are random v4 UUIDs. The stand-in keys its
+ * RFC 4122 UUID (verified with driver 2.1.0). So guids are random v4 UUIDs. The stand-in keys its
  * tables by the UUID text and does not check the secret (a loopback test server needs no
  * handle-forgery protection), but sends a random one as Databricks does.
  */

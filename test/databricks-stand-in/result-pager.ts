@@ -3,7 +3,7 @@
  *
  * Memory stays bounded by one page plus one look-ahead batch: batches are pulled only while a
  * page is being filled, and one more is pulled after it so `hasMoreRows` is exact, as Databricks
- * reports it. (driver 2.0.0 and 2.1.0's RowSetProvider treats any non-empty page as "more rows may follow"
+ * reports it. (driver 2.1.0's RowSetProvider treats any non-empty page as "more rows may follow"
  * whatever `hasMoreRows` says, so it always ends with one FetchResults that returns no rows.)
  *
  * Page size is the client's `maxRows` (the driver asks for 100,000 by default), capped at

@@ -1,7 +1,7 @@
 /**
  * Decodes the statement parameters the driver sends in TExecuteStatementReq.parameters.
  *
- * Verified in @databricks/sql 2.0.0 and 2.1.0 (DBSQLParameter.toSparkParameter, ThriftSessionBackend):
+ * Verified in @databricks/sql 2.1.0 (DBSQLParameter.toSparkParameter, ThriftSessionBackend):
  * - parameters are only sent when the server's protocol version is >= SPARK_CLI_SERVICE_PROTOCOL_V8;
  * - named parameters carry `name`, ordinal ones carry neither `name` nor `ordinal` (their position
  *   in the list is their order), and the driver refuses to mix the two kinds;

@@ -2,7 +2,7 @@
  * One ExecuteStatement: runs the backend asynchronously and answers GetOperationStatus,
  * GetResultSetMetadata, FetchResults, CancelOperation and CloseOperation for it.
  *
- * Driver behaviour this follows (@databricks/sql 2.0.0 and 2.1.0, ThriftOperationBackend/DBSQLOperation):
+ * Driver behaviour this follows (@databricks/sql 2.1.0, ThriftOperationBackend/DBSQLOperation):
  * - ExecuteStatement is sent with runAsync=true and the driver polls GetOperationStatus every
  *   100 ms until the state is terminal; FINISHED lets it go on to GetResultSetMetadata and
  *   FetchResults, CANCELED/CLOSED/ERROR/TIMEDOUT make it throw OperationStateError.

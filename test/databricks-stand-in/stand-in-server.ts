@@ -3,7 +3,7 @@
  * the stock `@databricks/sql` driver to connect, run statements, page through results, see errors
  * and cancel, while a StandInBackend runs the SQL.
  *
- * Transport facts (verified against driver 2.0.0 and 2.1.0, dist/connection/connections):
+ * Transport facts (verified against driver 2.1.0, dist/connection/connections):
  * - Always HTTPS (`https: true` is hard-coded); the driver trusts this server's self-signed
  *   certificate when it is passed as `customCaCert` (appended to the default CAs).
  * - Each RPC is `POST <path>` with `Content-Type: application/x-thrift`, a TBinaryProtocol

@@ -7,7 +7,7 @@
  * value as a promise of the response struct; a rejection becomes a TApplicationException. Here
  * every failure is answered as a TStatus instead, which the driver turns into readable errors.
  *
- * Protocol facts used (driver 2.0.0 and 2.1.0):
+ * Protocol facts used (driver 2.1.0):
  * - OpenSession carries `client_protocol_i64` = SPARK_CLI_SERVICE_PROTOCOL_V8 (42248). The server
  *   answers min(client, V8): V8 is what enables query parameters in the driver; nothing newer is
  *   implemented here.

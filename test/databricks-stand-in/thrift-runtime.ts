@@ -1,7 +1,7 @@
 /**
  * The Thrift pieces the stand-in needs, taken from the driver's own dependencies.
  *
- * Verified in @databricks/sql 2.0.0 and 2.1.0: HttpConnection builds its ThriftHttpConnection with
+ * Verified in @databricks/sql 2.1.0: HttpConnection builds its ThriftHttpConnection with
  * `thrift.TBufferedTransport` and `thrift.TBinaryProtocol`, and every RPC is one HTTP POST whose
  * body is one unframed binary-protocol message (Content-Type application/x-thrift); the reply
  * is the same. So the server needs exactly those two classes, plus node-int64's Int64 for i64

@@ -1,7 +1,7 @@
 /**
  * TStatus values and the Databricks rendering of errors.
  *
- * How the driver (2.0.0 and 2.1.0) surfaces them, verified in dist/dto/Status.js, dist/errors and the tests:
+ * How the driver (2.1.0) surfaces them, verified in dist/dto/Status.js, dist/errors and the tests:
  * - A response whose `status.statusCode` is ERROR_STATUS or INVALID_HANDLE_STATUS makes the call
  *   reject with a `StatusError` (name "Status Error", `message` = `status.errorMessage`). Note
  *   that StatusError is a plain class, not an `Error` subclass.

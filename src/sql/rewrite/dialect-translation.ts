@@ -37,6 +37,12 @@ export interface TranslationHooks {
   readonly name?: (start: number, parts: readonly string[]) => string | undefined;
   /** Text to put in place of a whole call (a prediction function, ai_query); undefined to translate it normally. */
   readonly call?: (call: CallSite, translation: Translation) => string | undefined;
+  /**
+   * For SQL that will run: refuse calls to functions not known to mean the same in both
+   * dialects (shared-functions.ts) unless `call` took them over. Off for `modelsql translate`,
+   * which only shows syntax.
+   */
+  readonly strictFunctions?: boolean;
 }
 
 /** What a rule made of nodes[index...]: the text and the index of the first node it did not use. */

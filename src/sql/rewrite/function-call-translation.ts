@@ -1,6 +1,7 @@
 import type { DialectToken } from "../dialects/dialect-tokens.js";
 import { isGroup, isSymbol, isWord, type SqlNode, type TokenGroup } from "../dialects/token-tree.js";
 import type { RuleResult, TranslatedArgument, Translation } from "./dialect-translation.js";
+import { isNotACall, SHARED_FUNCTIONS } from "./shared-functions.js";
 
 /** A call being translated: its name as written, the group of its arguments, the translated arguments. */
 interface Call {
@@ -284,7 +285,15 @@ export function translateFunctionCall(
       : undefined;
   if (translator)
     return { text: translator(t, { written, start: name.start, group, args }), next: name.next + 1 };
-  // Any other call keeps its spelling and spacing; only what is inside is translated.
+  // Any other call keeps its spelling and spacing; only what is inside is translated. When the
+  // SQL is to run, a function neither dialect is known to share the meaning of is refused.
+  if (t.hooks.strictFunctions && !isNotACall(nodes, index, name.next) && !SHARED_FUNCTIONS.has(lower)) {
+    throw t.unsupported(
+      name.start,
+      `The function ${written}()`,
+      "modelsql runs only functions known to mean the same in DuckDB and Databricks, the ones it translates, and this workspace's prediction functions (see the README's Dialects).",
+    );
+  }
   const head = replaced ?? t.render(nodes.slice(index, name.next));
   const gap = t.sql.slice((nodes[name.next - 1] as SqlNode).end, group.start);
   return { text: head + gap + t.renderGroup(group), next: name.next + 1 };
