@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { localAiQueryHook } from "../engines/databricks/local-ai-query.js";
 import type { LocalSession } from "../engines/duckdb/local-session.js";
 import { ModelSqlError } from "../errors.js";
+import type { FunctionDefinition } from "../functions/function-definition.js";
 import { DATABRICKS } from "../sql/dialects/databricks-dialect.js";
 import { DUCKDB } from "../sql/dialects/duckdb-dialect.js";
 import { translateSql } from "../sql/rewrite/dialect-translation.js";
@@ -42,6 +43,14 @@ export function checkedTarget(options: DialectOptions): "local" | "databricks" {
   return target;
 }
 
+/** Whether a written name (`predict_churn`, `ml.predict_churn`, ...) can be one of the workspace's functions. */
+function isWorkspaceFunction(definitions: readonly FunctionDefinition[], parts: readonly string[]): boolean {
+  const written = parts.map((part) => part.toLowerCase()).join(".");
+  return definitions.some(
+    (definition) => definition.name === written || definition.name.endsWith(`.${written}`),
+  );
+}
+
 /**
  * The script in DuckDB's dialect, which is what modelsql analyses and checks. Databricks SQL
  * is translated; an ai_query on an endpoint this workspace deploys becomes its function, scored
@@ -57,6 +66,8 @@ export async function inLocalDialect(
   const bindings = await session.currentBindings();
   const definitions = [...bindings.values()].map((bound) => bound.definition);
   return translateSql(script, DATABRICKS, DUCKDB, {
+    strictFunctions: true,
+    knownFunction: (parts) => isWorkspaceFunction(definitions, parts),
     call: localAiQueryHook(definitions, (name) => bindings.get(name)?.binding, workspace.deployments.list()),
   });
 }

@@ -129,7 +129,7 @@ describe("query --target databricks", () => {
       "--format",
       "json",
       "query",
-      "SELECT c.customer_id, r.range AS k FROM customers AS c, range(40) AS r",
+      `SELECT c.customer_id, r.k FROM customers AS c CROSS JOIN (VALUES ${Array.from({ length: 40 }, (_, k) => `(${k})`).join(", ")}) AS r(k)`,
       "--target",
       "databricks",
     ]);
@@ -178,7 +178,8 @@ describe("query --target databricks", () => {
   });
 
   it("cancels the statement on the warehouse when it times out", async () => {
-    const slow = "SELECT sum(predict_churn(features)) FROM customer_features, range(2000)";
+    const slow =
+      "SELECT sum(predict_churn(features)) FROM customer_features CROSS JOIN (SELECT customer_id AS other FROM customers LIMIT 2000) AS copies";
     const started = Date.now();
     const result = await onDatabricks(["query", slow, "--target", "databricks", "--timeout", "1"]);
     expect(result.code).toBe(130);
@@ -188,7 +189,8 @@ describe("query --target databricks", () => {
   });
 
   it("cancels the statement on the warehouse on Ctrl-C", async () => {
-    const slow = "SELECT sum(predict_churn(features)) FROM customer_features, range(2000)";
+    const slow =
+      "SELECT sum(predict_churn(features)) FROM customer_features CROSS JOIN (SELECT customer_id AS other FROM customers LIMIT 2000) AS copies";
     const cancels = server.calls("CancelOperation");
     const before = backend.executed.length;
     const child = spawn(

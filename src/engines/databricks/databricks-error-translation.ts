@@ -48,7 +48,13 @@ export function translateDatabricksError(
   if (classed) {
     const name = (classed[1] as string).split(".")[0] as string;
     const detail = `${classed[2] ?? ""}`.trim() || text;
-    if (name === "INVALID_TOKEN" || name === "UNAUTHENTICATED" || name === "PERMISSION_DENIED") {
+    if (name === "PERMISSION_DENIED" || name === "INSUFFICIENT_PERMISSIONS") {
+      return new ModelSqlError("INSUFFICIENT_PERMISSIONS", `Databricks: ${detail}`, {
+        hint: "Ask the owner in Databricks for the privilege (modelsql deploy writes the workspace's grants there).",
+        cause: thrown,
+      });
+    }
+    if (name === "INVALID_TOKEN" || name === "UNAUTHENTICATED") {
       return new ModelSqlError(
         "UNAUTHENTICATED",
         `Databricks at ${context.host} refused the credentials: ${detail}`,
@@ -66,7 +72,7 @@ export function translateDatabricksError(
   if (
     refused ||
     error.name === "AuthenticationError" ||
-    /\b(401|403)\b|unauthori[sz]ed|forbidden|invalid token/i.test(text)
+    /unauthori[sz]ed|invalid (access )?token/i.test(text)
   ) {
     return new ModelSqlError(
       "UNAUTHENTICATED",

@@ -161,7 +161,22 @@ export async function planDeployment(
       version: bound.binding.version.version,
     });
   }
+  const endpointOwners = new Map<string, string>();
+  for (const entry of deployed) {
+    const other = endpointOwners.get(entry.endpoint);
+    if (other) {
+      throw new ModelSqlError(
+        "INVALID_PARAMETER_VALUE",
+        `Functions ${other} and ${entry.functionName} both name the serving endpoint '${entry.endpoint}'`,
+        {
+          hint: "An endpoint serves one function's model version; give each function its own (databricks.endpoint).",
+        },
+      );
+    }
+    endpointOwners.set(entry.endpoint, entry.functionName);
+  }
   const views = await session.views();
+  const viewStatements = new Map<string, { sql: string; reads: string[] }>();
   for (const view of views) {
     const [created] = await session.plan(withCatalogNames(view.sql), { enforce: false });
     const analysis = created?.statement.analysis;
@@ -171,13 +186,25 @@ export async function planDeployment(
     }
     const body = created.text.slice(analysis.queryOffset).replace(/;\s*$/, "");
     const [query] = await session.plan(body, { enforce: false });
-    const pushed = pushDown(query as NonNullable<typeof query>);
-    statements.push({
-      kind: "view",
-      object: view.name,
+    const planned = query as NonNullable<typeof query>;
+    const pushed = pushDown(planned);
+    viewStatements.set(view.name, {
       sql: `CREATE OR REPLACE VIEW ${databricksName(view.name.split("."))} AS\n${pushed.databricksSql}`,
+      reads: planned.statement.resolved.flatMap((entry) =>
+        entry.isView && entry.securable ? [entry.securable.name] : [],
+      ),
     });
   }
+  // A view that reads another view is created after it.
+  const created = new Set<string>();
+  const create = (name: string, path: readonly string[]) => {
+    const view = viewStatements.get(name);
+    if (!view || created.has(name) || path.includes(name)) return;
+    for (const read of view.reads) create(read, [...path, name]);
+    created.add(name);
+    statements.push({ kind: "view", object: name, sql: view.sql });
+  };
+  for (const name of viewStatements.keys()) create(name, []);
   const viewNames = new Set(views.map((view) => view.name));
   for (const grant of workspace.grants.all()) {
     const sql = grantDdl(grant, viewNames.has(grant.securable.name), principalName);

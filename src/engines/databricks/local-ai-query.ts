@@ -46,7 +46,14 @@ function namedStructFields(
   for (let i = 0; i + 1 < parts.length; i += 2) {
     const key = parts[i] as SqlNode[];
     if (key.length !== 1 || key[0]?.kind !== "string") return undefined;
-    fields.set(key[0].value.toLowerCase(), translateNodes(parts[i + 1] as SqlNode[]));
+    const name = key[0].value.toLowerCase();
+    if (fields.has(name)) {
+      throw new ModelSqlError(
+        "DATATYPE_MISMATCH",
+        `The ai_query request names the field '${key[0].value}' twice`,
+      );
+    }
+    fields.set(name, translateNodes(parts[i + 1] as SqlNode[]));
   }
   return fields;
 }
@@ -109,6 +116,16 @@ export function localAiQueryHook(
     const request = named("request") ?? positional[1];
     if (!request) throw fail("ai_query() without a request");
     const fields = namedStructFields(request, (nodes) => translation.render(nodes));
+    if (fields) {
+      const inputs = new Set(binding.inputs.map((input) => input.parameter.input.toLowerCase()));
+      const extra = [...fields.keys()].find((field) => !inputs.has(field));
+      if (extra !== undefined) {
+        throw new ModelSqlError(
+          "DATATYPE_MISMATCH",
+          `The request to '${endpoint}' has a field '${extra}' that is not an input of ${binding.version.name} version ${binding.version.version}`,
+        );
+      }
+    }
     const values = binding.inputs.map((input) => {
       const key = input.parameter.input;
       if (fields) {

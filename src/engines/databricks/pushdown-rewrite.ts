@@ -2,7 +2,7 @@ import { ModelSqlError } from "../../errors.js";
 import type { FunctionBinding } from "../../functions/function-binding.js";
 import { DATABRICKS } from "../../sql/dialects/databricks-dialect.js";
 import { DUCKDB } from "../../sql/dialects/duckdb-dialect.js";
-import { translateSql } from "../../sql/rewrite/dialect-translation.js";
+import { type CallSite, type Translation, translateSql } from "../../sql/rewrite/dialect-translation.js";
 import { catalogOfDuckdbDatabase } from "../duckdb/duckdb-catalog-names.js";
 import type { PlannedStatement } from "../duckdb/local-session.js";
 import { pushedDownCall } from "./prediction-pushdown.js";
@@ -57,10 +57,23 @@ export function pushDown(planned: PlannedStatement): PushedDownStatement {
   }
   const routes: PushedDownRoute[] = [];
   const databricksSql = translateSql(text, DUCKDB, DATABRICKS, {
+    strictFunctions: true,
+    dropComments: true,
     name: (start) => tables.get(start),
-    call: (site) => {
+    call: (site, translation) => {
       const functionName = calls.get(site.start);
       if (!functionName) return undefined;
+      // `features.predict_churn()` is DuckDB's method-call form, predict_churn(features); only a
+      // name written as the function's own (qualified or not) is sent.
+      const written = site.nameParts.map((part) => part.toLowerCase());
+      const own = functionName.split(".").slice(-written.length);
+      if (own.length !== written.length || own.some((part, index) => part !== written[index])) {
+        throw translation.unsupported(
+          site.start,
+          `The method-call form ${site.nameParts.join(".")}()`,
+          "Pass the value as the first argument instead.",
+        );
+      }
       const bound = statement.boundVersions.get(functionName);
       if (!bound?.binding) {
         throw (
@@ -78,12 +91,39 @@ export function pushDown(planned: PlannedStatement): PushedDownStatement {
         model: binding.version.name,
         version: binding.version.version,
       });
-      return pushedDownCall(
-        binding,
-        site.arguments.map((argument) => argument.text),
-        structForm,
-      );
+      return pushedDownCall(binding, argumentsInOrder(binding, site, translation), structForm);
     },
   });
+  // Spark substitutes `${...}` in the raw text before parsing; strings are written so they
+  // hold none, and anything else that does is refused.
+  if (databricksSql.includes("${")) {
+    throw new ModelSqlError("UNSUPPORTED_FEATURE", "A name containing '${' cannot be sent to Databricks", {
+      hint: "Databricks would read it as a variable to substitute; rename it.",
+    });
+  }
   return { databricksSql: databricksSql.trim(), routes };
+}
+
+/**
+ * The arguments of a prediction call in parameter order. DuckDB lets a call name them
+ * (`predict_churn(tenure := 5, gender := 'Female', ...)`), which the function's macro matches
+ * by name; a UC function call and the ai_query request take them by position.
+ */
+function argumentsInOrder(binding: FunctionBinding, site: CallSite, translation: Translation): string[] {
+  if (site.arguments.every((argument) => !argument.name))
+    return site.arguments.map((argument) => argument.text);
+  const byName = new Map(site.arguments.map((argument) => [argument.name?.toLowerCase(), argument.text]));
+  const parameters = binding.definition.parameters;
+  const complete =
+    site.arguments.every((argument) => argument.name) &&
+    byName.size === parameters.length &&
+    parameters.every((parameter) => byName.has(parameter.name.toLowerCase()));
+  if (!complete) {
+    throw translation.unsupported(
+      site.start,
+      `A call of ${binding.definition.name} that names only some of its arguments`,
+      "Name every argument, or none.",
+    );
+  }
+  return parameters.map((parameter) => byName.get(parameter.name.toLowerCase()) as string);
 }

@@ -73,8 +73,14 @@ export class DatabricksDialect extends Dialect {
   };
   protected readonly reservedWords = new Set([...COMMON_RESERVED_WORDS, "FUNCTION"]);
 
+  /**
+   * A Spark string literal. `${` is written `\u0024{`: Spark substitutes `${...}` variables in
+   * the raw text before parsing, inside strings too (checked with pyspark), and the escape keeps
+   * the value while leaving nothing to substitute.
+   */
   quoteString(value: string): string {
-    return `'${value.replace(/[\\'\n\r\t]/g, (char) => SPARK_ESCAPED[char] as string)}'`;
+    const escaped = value.replace(/[\\'\n\r\t]/g, (char) => SPARK_ESCAPED[char] as string);
+    return `'${escaped.replaceAll("${", "\\u0024{")}'`;
   }
 
   sqlStruct(fields: readonly { name: string; value: string }[]): string {
@@ -135,7 +141,7 @@ export class DatabricksDialect extends Dialect {
         const field = this.readType(nodes, at, sql);
         fields.push({ name: name.value, type: field.type });
         at = field.next;
-        if (isSymbol(nodes[at], ",")) at += 1;
+        if (isSymbol(nodes[at], ",") && !isSymbol(nodes[at + 1], ">")) at += 1;
         else expect(at, ">");
       }
       return { type: { kind: "struct", fields }, next: at + 1 };

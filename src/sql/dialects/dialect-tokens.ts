@@ -1,5 +1,6 @@
 import { ModelSqlError } from "../../errors.js";
 import { caretSnippet, positionOf } from "../sql-tokens.js";
+import { type EscapeStyle, readQuoted } from "./string-literals.js";
 
 /**
  * Tokens of one dialect's SQL, for translation between dialects. Unlike sql-tokens.ts (which
@@ -24,6 +25,7 @@ export interface DialectToken {
 
 export interface LexicalRules {
   readonly name: string;
+  readonly displayName: string;
   readonly doubleQuotesAreStrings: boolean;
   readonly backslashEscapes: boolean;
   readonly identifierQuote: '"' | "`";
@@ -32,64 +34,43 @@ export interface LexicalRules {
 
 const WORD_START = /[A-Za-z_\u0080-\uffff]/;
 const WORD_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
-const SPARK_ESCAPES: Record<string, string> = {
-  n: "\n",
-  t: "\t",
-  r: "\r",
-  b: "\b",
-  "0": "\0",
-  Z: "\u001a",
-  "%": "\\%",
-  _: "\\_",
-};
 
 function lexicalError(sql: string, offset: number, detail: string, rules: LexicalRules): ModelSqlError {
   const position = positionOf(sql, offset);
-  return new ModelSqlError("PARSE_SYNTAX_ERROR", `${detail} in ${rules.name} SQL`, {
+  return new ModelSqlError("PARSE_SYNTAX_ERROR", `${detail} in ${rules.displayName} SQL`, {
     position,
     snippet: caretSnippet(sql, position),
   });
 }
 
-/** Reads a quoted run from `start` (at the opening quote); returns its value and end offset. */
-function readQuoted(
-  sql: string,
-  start: number,
-  quote: string,
-  backslashEscapes: boolean,
-): { value: string; end: number } | undefined {
-  let value = "";
-  let index = start + 1;
-  while (index < sql.length) {
-    const char = sql[index] as string;
-    if (backslashEscapes && char === "\\") {
-      const next = sql[index + 1];
-      if (next === undefined) return undefined;
-      if (next === "u" && /^[0-9a-fA-F]{4}$/.test(sql.slice(index + 2, index + 6))) {
-        value += String.fromCharCode(Number.parseInt(sql.slice(index + 2, index + 6), 16));
-        index += 6;
-        continue;
-      }
-      value += SPARK_ESCAPES[next] ?? next;
-      index += 2;
-    } else if (char === quote && sql[index + 1] === quote && !backslashEscapes) {
-      value += quote;
-      index += 2;
-    } else if (char === quote) {
-      return { value, end: index + 1 };
-    } else {
-      value += char;
-      index += 1;
-    }
-  }
-  return undefined;
-}
+/** DuckDB's dollar-quote tags: `$$` or `$tag$`, the tag spelled like a name (`$a1$`, `$é$`). */
+const DOLLAR_TAG = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
 
-/** Skips a comment at `index` if there is one; both dialects nest block comments. */
-function skipComment(sql: string, index: number): number {
+/**
+ * What each dialect's lexer skips as whitespace. They differ beyond ASCII: DuckDB's scanner
+ * reads U+2028, U+00A0 and the like as part of a name, Spark's as whitespace (both checked), so
+ * a name holding one is written back-quoted for Databricks (dialect-translation.ts).
+ */
+const DUCKDB_WHITESPACE = /[ \t\n\r\f\v]/;
+const SPARK_WHITESPACE = /[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+
+/**
+ * Skips a comment at `index` if there is one; both dialects nest block comments. A line comment
+ * ends at \r or \n in DuckDB; in Spark a backslash right before the newline continues it onto
+ * the next line (its lexer's SIMPLE_COMMENT), which would hide that line from the other reader.
+ */
+export function skipComment(sql: string, index: number, sparkLines = false): number {
   if (sql.startsWith("--", index)) {
-    const lineEnd = sql.slice(index).search(/[\r\n]/);
-    return lineEnd < 0 ? sql.length : index + lineEnd + 1;
+    let cursor = index + 2;
+    while (cursor < sql.length) {
+      const char = sql[cursor];
+      if (sparkLines && char === "\\" && (sql[cursor + 1] === "\n" || sql.startsWith("\r\n", cursor + 1))) {
+        cursor += sql[cursor + 1] === "\n" ? 2 : 3;
+      } else if (char === "\r" || char === "\n") {
+        return cursor + 1;
+      } else cursor += 1;
+    }
+    return sql.length;
   }
   if (sql.startsWith("/*", index)) {
     let depth = 1;
@@ -120,7 +101,7 @@ export function tokenizeDialect(sql: string, rules: LexicalRules): DialectToken[
     start: number,
     quoteAt: number,
     quote: string,
-    escapes: boolean,
+    escapes: EscapeStyle,
   ) => {
     const read = readQuoted(sql, quoteAt, quote, escapes);
     if (!read)
@@ -130,16 +111,16 @@ export function tokenizeDialect(sql: string, rules: LexicalRules): DialectToken[
   while (index < sql.length) {
     const char = sql[index] as string;
     const next = sql[index + 1] ?? "";
-    const afterComment = skipComment(sql, index);
+    const afterComment = skipComment(sql, index, rules.backslashEscapes);
     if (afterComment !== index) {
       index = afterComment;
-    } else if (/\s/.test(char)) {
+    } else if ((rules.backslashEscapes ? SPARK_WHITESPACE : DUCKDB_WHITESPACE).test(char)) {
       index += 1;
     } else if (char === "'") {
-      quoted("string", index, index, "'", rules.backslashEscapes);
+      quoted("string", index, index, "'", rules.backslashEscapes ? "spark" : "plain");
     } else if (char === '"') {
-      if (rules.doubleQuotesAreStrings) quoted("string", index, index, '"', rules.backslashEscapes);
-      else quoted("identifier", index, index, '"', false);
+      if (rules.doubleQuotesAreStrings) quoted("string", index, index, '"', "spark");
+      else quoted("identifier", index, index, '"', "plain");
     } else if (char === "`" && rules.identifierQuote === "`") {
       const end = sql.indexOf("`", index + 1);
       if (end < 0) throw lexicalError(sql, index, "Unterminated quoted name", rules);
@@ -152,13 +133,13 @@ export function tokenizeDialect(sql: string, rules: LexicalRules): DialectToken[
       }
       push("identifier", index, close + 1, sql.slice(index + 1, close).replaceAll("``", "`"));
     } else if ((char === "E" || char === "e") && next === "'" && !rules.backslashEscapes) {
-      // DuckDB's E'' strings take C escapes, which are Spark's escapes.
-      quoted("string", index, index + 1, "'", true);
+      // DuckDB's E'' strings take C escapes (string-literals.ts).
+      quoted("string", index, index + 1, "'", "c");
     } else if ((char === "r" || char === "R") && (next === "'" || next === '"') && rules.backslashEscapes) {
       // A Spark raw string: backslashes are plain characters.
-      quoted("string", index, index + 1, next, false);
-    } else if (char === "$" && !rules.backslashEscapes && /^\$[A-Za-z_]*\$/.test(sql.slice(index))) {
-      const tag = (/^\$[A-Za-z_]*\$/.exec(sql.slice(index)) as RegExpExecArray)[0];
+      quoted("string", index, index + 1, next, "plain");
+    } else if (char === "$" && !rules.backslashEscapes && DOLLAR_TAG.test(sql.slice(index))) {
+      const tag = (DOLLAR_TAG.exec(sql.slice(index)) as RegExpExecArray)[0];
       const close = sql.indexOf(tag, index + tag.length);
       if (close < 0) throw lexicalError(sql, index, "Unterminated dollar-quoted string", rules);
       push("string", index, close + tag.length, sql.slice(index + tag.length, close));
@@ -187,7 +168,24 @@ export function tokenizeDialect(sql: string, rules: LexicalRules): DialectToken[
       push("symbol", index, index + 1);
     }
   }
-  return tokens;
+  return rules.backslashEscapes ? joinAdjacentStrings(tokens) : tokens;
+}
+
+/** Spark reads adjacent string literals as one (`'it' 's'` is `its`); so does the translation. */
+function joinAdjacentStrings(tokens: readonly DialectToken[]): DialectToken[] {
+  const joined: DialectToken[] = [];
+  for (const token of tokens) {
+    const last = joined[joined.length - 1];
+    if (token.kind === "string" && last?.kind === "string") {
+      joined[joined.length - 1] = {
+        ...last,
+        value: last.value + token.value,
+        end: token.end,
+        text: `${last.text} ${token.text}`,
+      };
+    } else joined.push(token);
+  }
+  return joined;
 }
 
 /**

@@ -21,8 +21,12 @@ export type SqlNode = DialectToken | TokenGroup;
 
 const CLOSING: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
 
+/** Deeper nesting is refused rather than risking the stack (the translation recurses per level). */
+const MAX_DEPTH = 256;
+
 export function buildTokenTree(sql: string, tokens: readonly DialectToken[], dialectName: string): SqlNode[] {
   let index = 0;
+  let depth = 0;
   const fail = (offset: number, detail: string) => {
     const position = positionOf(sql, offset);
     return new ModelSqlError("PARSE_SYNTAX_ERROR", `${detail} in ${dialectName} SQL`, {
@@ -41,9 +45,12 @@ export function buildTokenTree(sql: string, tokens: readonly DialectToken[], dia
       index += 1;
       const expected = token.kind === "symbol" ? CLOSING[token.text] : undefined;
       if (expected) {
+        depth += 1;
+        if (depth > MAX_DEPTH) throw fail(token.start, `Brackets nested more than ${MAX_DEPTH} deep`);
         const children = readUntil(expected, token);
         const close = tokens[index] as DialectToken;
         index += 1;
+        depth -= 1;
         nodes.push({ kind: "group", open: token, close, children, start: token.start, end: close.end });
       } else nodes.push(token);
     }

@@ -50,6 +50,9 @@ export function readScalarType(
     const next = index + words;
     const args = readTypeArguments(nodes[next], sql);
     if (name === "DECIMAL") {
+      if (args && (args.length > 2 || args.length === 0)) {
+        throw typeError(sql, first.start, "DECIMAL takes a precision and an optional scale");
+      }
       const [precision = defaultDecimal.precision, scale = args ? 0 : defaultDecimal.scale] = args ?? [];
       return { name, precision, scale, next: args ? next + 1 : next };
     }

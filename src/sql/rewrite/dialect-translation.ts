@@ -1,6 +1,6 @@
 import { ModelSqlError } from "../../errors.js";
 import type { Dialect } from "../dialects/dialect.js";
-import { type DialectToken, tokenizeDialect } from "../dialects/dialect-tokens.js";
+import { type DialectToken, skipComment, tokenizeDialect } from "../dialects/dialect-tokens.js";
 import {
   buildTokenTree,
   isSymbolPair,
@@ -43,6 +43,10 @@ export interface TranslationHooks {
    * which only shows syntax.
    */
   readonly strictFunctions?: boolean;
+  /** With strictFunctions: a function of the workspace (a prediction function), allowed as written. */
+  readonly knownFunction?: (nameParts: readonly string[]) => boolean;
+  /** Replace comments with spaces (see Translation.gap). */
+  readonly dropComments?: boolean;
 }
 
 /** What a rule made of nodes[index...]: the text and the index of the first node it did not use. */
@@ -73,7 +77,7 @@ export class Translation {
     const first = tree[0] as SqlNode;
     const last = tree[tree.length - 1] as SqlNode;
     this.refuseFromFirst(first);
-    return this.sql.slice(0, first.start) + this.render(tree) + this.sql.slice(last.end);
+    return this.gap(0, first.start) + this.render(tree) + this.gap(last.end, this.sql.length);
   }
 
   /** The translation of a run of sibling nodes, with the text between them as written. */
@@ -83,7 +87,7 @@ export class Translation {
     let previousEnd: number | undefined;
     while (index < nodes.length) {
       const node = nodes[index] as SqlNode;
-      if (previousEnd !== undefined) text += this.sql.slice(previousEnd, node.start);
+      if (previousEnd !== undefined) text += this.gap(previousEnd, node.start);
       const result = this.translateAt(nodes, index);
       text += result.text;
       previousEnd = (nodes[result.next - 1] as SqlNode).end;
@@ -120,10 +124,33 @@ export class Translation {
     if (node.open.text === "(") this.refuseFromFirst(first);
     const last = node.children[node.children.length - 1];
     if (!first || !last)
-      return `${node.open.text}${this.sql.slice(node.open.end, node.close.start)}${node.close.text}`;
-    const lead = this.sql.slice(node.open.end, first.start);
-    const trail = this.sql.slice(last.end, node.close.start);
+      return `${node.open.text}${this.gap(node.open.end, node.close.start)}${node.close.text}`;
+    const lead = this.gap(node.open.end, first.start);
+    const trail = this.gap(last.end, node.close.start);
     return `${node.open.text}${lead}${this.render(node.children)}${trail}${node.close.text}`;
+  }
+
+  /**
+   * The text between two nodes: whitespace and comments, as written; with `dropComments`, each
+   * comment becomes a space (a newline for a line comment), for SQL sent to another engine,
+   * whose lexer may end a comment elsewhere than modelsql's analysis did.
+   */
+  gap(start: number, end: number): string {
+    const text = this.sql.slice(start, end);
+    if (!this.hooks.dropComments) return text;
+    let kept = "";
+    let index = start;
+    while (index < end) {
+      const after = skipComment(this.sql, index, this.from.backslashEscapes);
+      if (after !== index) {
+        kept += this.sql.startsWith("--", index) ? "\n" : " ";
+        index = after;
+      } else {
+        kept += this.sql[index];
+        index += 1;
+      }
+    }
+    return kept;
   }
 
   /** A single token in the target dialect. */
@@ -137,6 +164,11 @@ export class Translation {
         return this.parameter(token);
       case "number":
         return this.number(token);
+      case "word":
+        // Spark reads some characters DuckDB keeps in a name (U+2028, U+00A0) as whitespace.
+        return this.to.name === "databricks" && /[^\x00-\x7f]/.test(token.text)
+          ? this.to.quoteIdentifier(token.text)
+          : token.text;
       default:
         return token.text;
     }

@@ -1,4 +1,5 @@
 import type { DialectToken } from "../dialects/dialect-tokens.js";
+import type { SqlType } from "../dialects/sql-type.js";
 import { isGroup, isSymbol, isWord, type SqlNode, type TokenGroup } from "../dialects/token-tree.js";
 import type { RuleResult, TranslatedArgument, Translation } from "./dialect-translation.js";
 import { isNotACall, SHARED_FUNCTIONS } from "./shared-functions.js";
@@ -167,7 +168,9 @@ const FROM_DATABRICKS: Record<string, CallTranslator> = {
   },
   aggregate: refused("Write the fold as list_reduce in DuckDB; the start value and finish function differ."),
   reduce: refused("Write the fold per engine; the start value and finish function differ."),
-  ai_query: refused("Only an endpoint this workspace deployed (modelsql deploy) runs locally."),
+  ai_query: refused(
+    "Only an endpoint of one of this workspace's functions runs locally (see `modelsql deploy --dry-run`).",
+  ),
 };
 
 /** Functions written in DuckDB SQL, written for Databricks. Checked with pyspark's parser. */
@@ -196,9 +199,6 @@ const FROM_DUCKDB: Record<string, CallTranslator> = {
     return renamed("filter")(t, call);
   },
   array_filter: (t, call) => FROM_DUCKDB.list_filter?.(t, call) as string,
-  list_contains: renamed("array_contains"),
-  list_has: renamed("array_contains"),
-  array_has: renamed("array_contains"),
   // len() and array_length() of a list; len() of a string would fail to bind in Databricks, loudly.
   len: renamed("size"),
   array_length: (t, call) => {
@@ -287,7 +287,13 @@ export function translateFunctionCall(
     return { text: translator(t, { written, start: name.start, group, args }), next: name.next + 1 };
   // Any other call keeps its spelling and spacing; only what is inside is translated. When the
   // SQL is to run, a function neither dialect is known to share the meaning of is refused.
-  if (t.hooks.strictFunctions && !isNotACall(nodes, index, name.next) && !SHARED_FUNCTIONS.has(lower)) {
+  const shared = !name.quoted && SHARED_FUNCTIONS.has(lower);
+  if (
+    t.hooks.strictFunctions &&
+    !shared &&
+    !isNotACall(nodes, index, name.next) &&
+    !t.hooks.knownFunction?.(name.parts)
+  ) {
     throw t.unsupported(
       name.start,
       `The function ${written}()`,
@@ -295,7 +301,7 @@ export function translateFunctionCall(
     );
   }
   const head = replaced ?? t.render(nodes.slice(index, name.next));
-  const gap = t.sql.slice((nodes[name.next - 1] as SqlNode).end, group.start);
+  const gap = t.gap((nodes[name.next - 1] as SqlNode).end, group.start);
   return { text: head + gap + t.renderGroup(group), next: name.next + 1 };
 }
 
@@ -313,7 +319,34 @@ function castBody(t: Translation, group: TokenGroup): string {
   if (read.next !== children.length) {
     throw t.unsupported((children[read.next] as SqlNode).start, "Text after the type in a CAST");
   }
-  return `${t.render(children.slice(0, asAt))} AS ${t.to.sqlType(read.type)}`;
+  const operand = children.slice(0, asAt);
+  return `${integerConversion(t, operand, read.type)} AS ${t.to.sqlType(read.type)}`;
+}
+
+const INTEGER_TYPES = new Set(["TINYINT", "SMALLINT", "INT", "BIGINT"]);
+const VOLATILE = /\b(random|rand|randn|uuid|nextval|gen_random_uuid|shuffle)\s*\(/i;
+
+/**
+ * The operand of a CAST, adjusted when the target is an integer type: Databricks truncates
+ * (2.7 becomes 2), DuckDB rounds, half to even from DOUBLE and FLOAT (2.5 becomes 2) and half
+ * away from zero from DECIMAL (2.5 becomes 3); both checked on the engines. Without knowing the
+ * operand's type, the DuckDB meaning is written for Databricks with typeof(), and the
+ * Databricks meaning for DuckDB with trunc(). An integer literal needs neither.
+ */
+function integerConversion(t: Translation, operand: readonly SqlNode[], type: SqlType): string {
+  const text = t.render(operand);
+  const literal = operand.length === 1 && operand[0]?.kind === "number" && /^\d+$/.test(operand[0].text);
+  if (type.kind !== "scalar" || !INTEGER_TYPES.has(type.name) || literal || t.from.name === t.to.name)
+    return text;
+  if (t.from.name === "databricks") return `trunc(${text})`;
+  if (VOLATILE.test(text)) {
+    throw t.unsupported(
+      (operand[0] as SqlNode).start,
+      "A cast of a random value to an integer type",
+      "Round it explicitly first: CAST(round(x) AS INT).",
+    );
+  }
+  return `CASE WHEN typeof(${text}) IN ('double', 'float') THEN bround(${text}) ELSE round(${text}) END`;
 }
 
 /** A dotted name at nodes[index]: its parts' values, where it starts, and the node after it. */

@@ -1,4 +1,4 @@
-import { isSymbol, isSymbolPair, type SqlNode } from "../dialects/token-tree.js";
+import { isSymbol, isSymbolPair, isWord, type SqlNode } from "../dialects/token-tree.js";
 import type { RuleResult, Translation } from "./dialect-translation.js";
 
 /** Keywords whose clause one dialect has and the other has not, or has with another meaning. */
@@ -20,13 +20,41 @@ const REFUSED_KEYWORDS: Record<"duckdb" | "databricks", Record<string, string>> 
     ASOF: "Databricks has no ASOF JOIN.",
     POSITIONAL: "Databricks has no POSITIONAL JOIN.",
     SAMPLE: "Sampling methods differ between the engines; sample with a WHERE on a hash.",
-    USING_SAMPLE: "",
     GLOB: "Write LIKE with % and _.",
     SIMILAR: "Write regexp_matches(value, pattern), which modelsql translates.",
     PIVOT: "PIVOT output column names differ between the engines; write the CASE expressions.",
     UNPIVOT: "Write UNION ALL instead.",
     SUMMARIZE: "SUMMARIZE is DuckDB's own statement.",
   },
+};
+
+/**
+ * A LIKE pattern must mean the same to both: Databricks reads a backslash in it as an escape by
+ * default, DuckDB as a plain character. A string literal without backslashes, or a pattern with
+ * its own ESCAPE clause, does; anything else is refused.
+ */
+function likePattern(t: Translation, nodes: readonly SqlNode[], index: number): void {
+  const pattern = nodes[index + 1];
+  if (isWord(nodes[index + 2], "ESCAPE")) return;
+  if (pattern?.kind === "string" && !pattern.value.includes("\\")) return;
+  throw t.unsupported(
+    pattern?.start ?? nodes[index]?.start ?? 0,
+    "A LIKE pattern that is not a string literal without backslashes",
+    "Give the pattern an ESCAPE clause (LIKE p ESCAPE '!'), so both engines read it the same way.",
+  );
+}
+
+/**
+ * Keywords refused only as the clause they start (a column may be called `sort` or `sample`):
+ * the word that must follow. SAMPLE is refused after USING too.
+ */
+const REFUSED_ONLY_BEFORE: Record<string, string> = {
+  LATERAL: "VIEW",
+  DISTRIBUTE: "BY",
+  CLUSTER: "BY",
+  SORT: "BY",
+  SAMPLE: "\u0000",
+  SIMILAR: "TO",
 };
 
 /**
@@ -47,7 +75,15 @@ export function translateOperator(
       throw t.unsupported(node.start, "A query that starts with FROM", "Start it with SELECT.");
     }
     const hint = REFUSED_KEYWORDS[t.from.name][keyword];
-    if (hint !== undefined) throw t.unsupported(node.start, `${keyword}`, hint || undefined);
+    const second = REFUSED_ONLY_BEFORE[keyword];
+    const clause =
+      second === undefined ||
+      isWord(nodes[index + 1], second) ||
+      (keyword === "SAMPLE" && isWord(nodes[index - 1], "USING"));
+    if (keyword === "LIKE" || keyword === "ILIKE") likePattern(t, nodes, index);
+    if (hint !== undefined && clause && (keyword !== "GLOB" || nodes[index + 1]?.kind === "string")) {
+      throw t.unsupported(node.start, second ? `${keyword} ${second}` : keyword, hint || undefined);
+    }
     if (keyword === "DIV" && t.from.name === "databricks")
       return { text: t.to.integerDivisionOperator, next: index + 1 };
     return undefined;

@@ -141,7 +141,8 @@ const KEYWORDS_BEFORE_PARENTHESES = new Set([
  */
 export function isNotACall(nodes: readonly SqlNode[], index: number, next: number): boolean {
   const first = nodes[index];
-  if (next === index + 1 && isWord(first) && KEYWORDS_BEFORE_PARENTHESES.has(first.text.toUpperCase())) return true;
+  if (next === index + 1 && isWord(first) && KEYWORDS_BEFORE_PARENTHESES.has(first.text.toUpperCase()))
+    return true;
   if (isWord(nodes[index - 1], "AS")) return true;
   return isWord(nodes[next + 1], "AS") && isGroup(nodes[next + 2], "(");
 }
