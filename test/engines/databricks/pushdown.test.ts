@@ -116,6 +116,37 @@ describe("queries pushed down to Databricks", () => {
     expect(result.routes).toEqual([]);
   });
 
+  it("sends no function it does not know to mean the same on Databricks", async () => {
+    for (const sql of [
+      "SELECT secret('scope', 'key') FROM customers",
+      "SELECT regexp_replace(customer_id, 'a', 'b') FROM customers",
+      "SELECT * FROM range(3)",
+    ]) {
+      await expect(pushed(sql)).rejects.toThrow(/\[UNSUPPORTED_FEATURE\] The function \w+\(\)/);
+    }
+  });
+
+  it("drops comments, which Spark may end elsewhere than DuckDB", async () => {
+    // In Spark, a backslash at the end of a -- comment continues it onto the next line.
+    const result = await pushed("-- note \\\nSELECT customer_id /* why */ FROM customers -- end");
+    expect(result.databricksSql).toBe("SELECT customer_id   FROM main.sales.customers");
+  });
+
+  it("puts named prediction arguments in parameter order, and refuses the method-call form", async () => {
+    const parameters = FEATURE_COLUMNS.split(", ");
+    const named = [...parameters]
+      .reverse()
+      .map((name) => `${name} := ${name}`)
+      .join(", ");
+    const result = await pushed(`SELECT predict_churn(${named}) AS p FROM customers`);
+    expect(result.databricksSql).toBe(
+      `SELECT main.ml.predict_churn(${FEATURE_COLUMNS}) AS p FROM main.sales.customers`,
+    );
+    await expect(pushed("SELECT features.predict_churn() FROM customer_features")).rejects.toThrow(
+      /The method-call form features\.predict_churn\(\)/,
+    );
+  });
+
   it("refuses statements other than queries", async () => {
     const [planned] = await session.plan("CREATE VIEW main.sales.v AS SELECT 1 AS x", { enforce: true });
     expect(() => pushDown(planned as NonNullable<typeof planned>)).toThrow(
