@@ -507,6 +507,7 @@ export const DIALECT_PAIRS: readonly CorpusPair[] = [
   {
     name: "Spark variable syntax inside a string",
     direction: "toDatabricks",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Spark's variable syntax, in SQL text.
     duckdb: "SELECT '${env:HOME}' AS s",
     databricks: "SELECT '\\u0024{env:HOME}' AS s",
   },

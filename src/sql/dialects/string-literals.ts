@@ -62,9 +62,9 @@ export function readQuoted(
     const char = sql[index] as string;
     if (style !== "plain" && char === "\\") {
       if (index + 1 >= sql.length) return undefined;
-      const escape = escapeAt(sql, index, style);
-      value += escape.value;
-      index += escape.length;
+      const decoded = escapeAt(sql, index, style);
+      value += decoded.value;
+      index += decoded.length;
     } else if (char === quote && sql[index + 1] === quote && style !== "spark") {
       value += quote;
       index += 2;

@@ -166,7 +166,7 @@ export class Translation {
         return this.number(token);
       case "word":
         // Spark reads some characters DuckDB keeps in a name (U+2028, U+00A0) as whitespace.
-        return this.to.name === "databricks" && /[^\x00-\x7f]/.test(token.text)
+        return this.to.name === "databricks" && /[\u0080-\uffff]/.test(token.text)
           ? this.to.quoteIdentifier(token.text)
           : token.text;
       default:
