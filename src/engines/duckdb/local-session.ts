@@ -19,7 +19,7 @@ import {
 import { rewriteCatalogNames } from "../../sql/rewrite/catalog-names-rewrite.js";
 import { qualifyEdits } from "../../sql/rewrite/qualify-names.js";
 import type { EditedText } from "../../sql/rewrite/text-edits.js";
-import { positionOf, splitStatements } from "../../sql/sql-tokens.js";
+import { caretSnippet, positionOf, splitStatements } from "../../sql/sql-tokens.js";
 import type { Workspace } from "../../workspace.js";
 import {
   catalogOfDuckdbDatabase,
@@ -416,6 +416,16 @@ export class LocalSession {
     options: { allowInternal?: boolean; enforce?: boolean } = {},
   ): Promise<ExecutedStatement> {
     const toPosition = (statementOffset: number): SqlPosition => positionOf(script, offset + statementOffset);
+    // DuckDB's parser stops reading at a NUL character, so text after one would run, or be sent
+    // to another engine, without having been analysed.
+    if (text.includes("\u0000")) {
+      const position = toPosition(text.indexOf("\u0000"));
+      throw new ModelSqlError("PARSE_SYNTAX_ERROR", "The statement contains a NUL character", {
+        position,
+        snippet: caretSnippet(script, position),
+        hint: "Remove it.",
+      });
+    }
     const parse = (query: string) => this.parseQuery(query);
     const analysis = await analyseStatement(text, parse, { script, offset });
     const definitions = this.definitions;

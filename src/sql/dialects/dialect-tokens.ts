@@ -108,6 +108,9 @@ export function tokenizeDialect(sql: string, rules: LexicalRules): DialectToken[
       throw lexicalError(sql, start, `Unterminated ${kind === "string" ? "string" : "quoted name"}`, rules);
     push(kind, start, read.end, read.value);
   };
+  // DuckDB's parser stops reading at a NUL character; anything after it would be unchecked.
+  const nul = sql.indexOf("\u0000");
+  if (nul >= 0) throw lexicalError(sql, nul, "A NUL character", rules);
   while (index < sql.length) {
     const char = sql[index] as string;
     const next = sql[index + 1] ?? "";

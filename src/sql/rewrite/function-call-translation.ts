@@ -187,6 +187,9 @@ const FROM_DUCKDB: Record<string, CallTranslator> = {
     arity(t, call, [0, 2]);
     return call.args.length === 0 ? t.to.sqlMap([]) : renamed("map_from_arrays")(t, call);
   },
+  array: refused(
+    "DuckDB's ARRAY(subquery) has no Databricks form; collect the subquery's rows with an aggregate.",
+  ),
   list_value: (t, call) => t.to.sqlArray(call.args.map((arg) => arg.text)),
   list_transform: (t, call) => {
     singleParameterLambdas(t, call);
@@ -338,12 +341,25 @@ function integerConversion(t: Translation, operand: readonly SqlNode[], type: Sq
   const literal = operand.length === 1 && operand[0]?.kind === "number" && /^\d+$/.test(operand[0].text);
   if (type.kind !== "scalar" || !INTEGER_TYPES.has(type.name) || literal || t.from.name === t.to.name)
     return text;
+  // Already a whole number: both engines convert it alike.
+  const name = readDottedName(operand, 0);
+  const integral =
+    name?.parts.length === 1 &&
+    ["round", "floor", "ceil", "ceiling"].includes((name.parts[0] as string).toLowerCase()) &&
+    name.next === operand.length - 1 &&
+    isGroup(operand[name.next], "(");
+  if (integral) return text;
   if (t.from.name === "databricks") return `trunc(${text})`;
-  if (VOLATILE.test(text)) {
+  // The operand is written three times below, so only a column or a parameter may stand there:
+  // an expression would be computed three times (and a random one would differ).
+  const column =
+    (name !== undefined && name.next === operand.length) ||
+    (operand.length === 1 && operand[0]?.kind === "parameter");
+  if (!column || VOLATILE.test(text)) {
     throw t.unsupported(
       (operand[0] as SqlNode).start,
-      "A cast of a random value to an integer type",
-      "Round it explicitly first: CAST(round(x) AS INT).",
+      "A cast of an expression to an integer type",
+      "The engines convert fractions differently (DuckDB rounds, Databricks truncates): cast a column, or round first, CAST(round(x) AS INT).",
     );
   }
   return `CASE WHEN typeof(${text}) IN ('double', 'float') THEN bround(${text}) ELSE round(${text}) END`;

@@ -1,4 +1,4 @@
-import { isGroup, isWord, type SqlNode } from "../dialects/token-tree.js";
+import { isGroup, isSymbol, isWord, type SqlNode } from "../dialects/token-tree.js";
 
 /**
  * Functions with the same name and the same meaning in DuckDB 1.5 and Databricks SQL, for the
@@ -85,18 +85,13 @@ export const SHARED_FUNCTIONS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Words that stand before a parenthesis without being a function: clause keywords, and
- * `IN (...)`, `EXISTS (...)`, `OVER (...)`, `FILTER (WHERE ...)`.
+ * Words before a parenthesis that can only be SQL, never a function name: DuckDB reserves them
+ * (`select(1)` is a syntax error there), so a `(` after one opens a subquery, a list or a clause.
  */
-const KEYWORDS_BEFORE_PARENTHESES = new Set([
+const RESERVED_BEFORE_PARENTHESES = new Set([
   "IN",
-  "EXISTS",
-  "OVER",
-  "FILTER",
-  "VALUES",
   "AS",
   "FROM",
-  "JOIN",
   "USING",
   "ON",
   "WHERE",
@@ -107,7 +102,6 @@ const KEYWORDS_BEFORE_PARENTHESES = new Set([
   "WHEN",
   "THEN",
   "ELSE",
-  "BY",
   "HAVING",
   "LIMIT",
   "OFFSET",
@@ -122,27 +116,48 @@ const KEYWORDS_BEFORE_PARENTHESES = new Set([
   "WITH",
   "LATERAL",
   "QUALIFY",
-  "RECURSIVE",
-  "IS",
-  "LIKE",
-  "ILIKE",
-  "BETWEEN",
   "WINDOW",
-  "RETURN",
   "INTO",
   "TABLE",
-  "ARRAY",
-  "INTERVAL",
 ]);
 
+/** A group that holds a subquery. */
+function isSubquery(group: SqlNode | undefined): boolean {
+  return isGroup(group, "(") && isWord(group.children[0], "SELECT", "WITH", "VALUES", "FROM");
+}
+
 /**
- * Whether `name(` at nodes[index] is not a function call: a keyword, a table alias's column
- * list (`AS t(a, b)`), or a CTE's column list (`WITH s(a) AS (...)`).
+ * Whether `name(` at nodes[index] is not a function call: a reserved word; one of the words
+ * DuckDB and Spark also accept as function names (`join(1)`, `over(2)`), but only where it
+ * starts its clause (`f(x) OVER (`, `JOIN (SELECT ...`, `EXISTS (SELECT ...`, `GROUP BY (`,
+ * `FROM VALUES (`); a table alias's column list (`AS t(a, b)`); or a CTE's (`WITH s(a) AS (`).
+ * Anything else is a call, which must pass the function checks.
  */
 export function isNotACall(nodes: readonly SqlNode[], index: number, next: number): boolean {
   const first = nodes[index];
-  if (next === index + 1 && isWord(first) && KEYWORDS_BEFORE_PARENTHESES.has(first.text.toUpperCase()))
-    return true;
-  if (isWord(nodes[index - 1], "AS")) return true;
-  return isWord(nodes[next + 1], "AS") && isGroup(nodes[next + 2], "(");
+  const previous = nodes[index - 1];
+  const group = nodes[next];
+  if (isWord(previous, "AS")) return true;
+  if (isWord(nodes[next + 1], "AS") && isGroup(nodes[next + 2], "(")) return true;
+  if (next !== index + 1 || !isWord(first)) return false;
+  const word = first.text.toUpperCase();
+  if (RESERVED_BEFORE_PARENTHESES.has(word)) return true;
+  switch (word) {
+    case "OVER":
+    case "WITHIN":
+      return isGroup(previous, "(");
+    case "EXISTS":
+    case "JOIN":
+      return isSubquery(group);
+    case "BY":
+      return isWord(previous, "GROUP", "ORDER", "PARTITION");
+    case "VALUES":
+      return (
+        previous === undefined ||
+        isWord(previous, "FROM", "JOIN", "UNION", "EXCEPT", "INTERSECT", "ALL") ||
+        isSymbol(previous, ",")
+      );
+    default:
+      return false;
+  }
 }

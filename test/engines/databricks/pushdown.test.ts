@@ -126,6 +126,12 @@ describe("queries pushed down to Databricks", () => {
     }
   });
 
+  it("refuses a NUL character, where DuckDB's parser stops reading", async () => {
+    await expect(pushed("SELECT * FROM (SELECT 1) --\u0000\n, main.sales.customers")).rejects.toThrow(
+      /\[PARSE_SYNTAX_ERROR\] The statement contains a NUL character/,
+    );
+  });
+
   it("drops comments, which Spark may end elsewhere than DuckDB", async () => {
     // In Spark, a backslash at the end of a -- comment continues it onto the next line.
     const result = await pushed("-- note \\\nSELECT customer_id /* why */ FROM customers -- end");
