@@ -4,6 +4,7 @@ import type { LocalSession } from "../engines/duckdb/local-session.js";
 import { ModelSqlError } from "../errors.js";
 import type { FunctionDefinition } from "../functions/function-definition.js";
 import { DATABRICKS } from "../sql/dialects/databricks-dialect.js";
+import type { Dialect } from "../sql/dialects/dialect.js";
 import { DUCKDB } from "../sql/dialects/duckdb-dialect.js";
 import { translateSql } from "../sql/rewrite/dialect-translation.js";
 import type { Workspace } from "../workspace.js";
@@ -30,6 +31,11 @@ export function checkedDialect(options: DialectOptions): "duckdb" | "databricks"
     );
   }
   return dialect;
+}
+
+/** The dialect object the SQL is written in. */
+export function dialectOf(options: DialectOptions): Dialect {
+  return checkedDialect(options) === "databricks" ? DATABRICKS : DUCKDB;
 }
 
 export function checkedTarget(options: DialectOptions): "local" | "databricks" {

@@ -1,8 +1,16 @@
 import type { Command } from "commander";
 import { type PushedDownStatement, pushDown } from "../engines/databricks/pushdown-rewrite.js";
 import { asModelSqlError } from "../errors.js";
+import { DUCKDB } from "../sql/dialects/duckdb-dialect.js";
+import { inOriginalText } from "../sql/rewrite/position-mapping.js";
 import { outputFormat } from "./cli-context.js";
-import { addDialectOptions, checkedTarget, type DialectOptions, inLocalDialect } from "./dialect-options.js";
+import {
+  addDialectOptions,
+  checkedTarget,
+  type DialectOptions,
+  dialectOf,
+  inLocalDialect,
+} from "./dialect-options.js";
 import { printJson, printTable } from "./output.js";
 import { addSessionOptions, type SessionOptions, withLocalSession } from "./session-context.js";
 
@@ -23,7 +31,13 @@ export function addExplainCommand(program: Command): void {
     async (sql: string, options: ExplainOptions, self: Command) => {
       await withLocalSession(self, options, async (session, workspace) => {
         const local = await inLocalDialect(sql, options, session, workspace);
-        const explained = await session.explain(local);
+        const explained = await session.explain(local).catch((error: unknown) => {
+          throw inOriginalText(
+            error,
+            { text: local, dialect: DUCKDB },
+            { text: sql, dialect: dialectOf(options) },
+          );
+        });
         // For Databricks: the rewrite and the route of each prediction call, or why there is none.
         const pushed: (PushedDownStatement | { error: string })[] =
           checkedTarget(options) === "databricks"

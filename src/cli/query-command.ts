@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { pushDown } from "../engines/databricks/pushdown-rewrite.js";
-import { userColumnNames } from "../engines/duckdb/local-session.js";
+import { type LocalSession, userColumnNames } from "../engines/duckdb/local-session.js";
 import { plainValue } from "../engines/duckdb/result-values.js";
 import { describeCause, ModelSqlError } from "../errors.js";
 import { DATABRICKS } from "../sql/dialects/databricks-dialect.js";
 import { DUCKDB } from "../sql/dialects/duckdb-dialect.js";
 import { translateSql } from "../sql/rewrite/dialect-translation.js";
+import { inOriginalText } from "../sql/rewrite/position-mapping.js";
 import { globalOptions, withWorkspace } from "./cli-context.js";
 import { parseTimeout, runOnDatabricks } from "./databricks-run.js";
 import {
@@ -14,6 +15,7 @@ import {
   checkedDialect,
   checkedTarget,
   type DialectOptions,
+  dialectOf,
   inLocalDialect,
 } from "./dialect-options.js";
 import { governanceOnly, runGovernanceScript } from "./governance-script.js";
@@ -92,10 +94,17 @@ export function addQueryCommand(program: Command): void {
         // Checked here first, as the principal, against this workspace's grants; then only the
         // checked, rewritten statements go to the warehouse.
         const statements = await withLocalSession(self, options, async (session, workspace) => {
-          const planned = await session.plan(await inLocalDialect(script, options, session, workspace), {
-            enforce: true,
-          });
-          return planned.map((statement) => pushDown(statement).databricksSql);
+          const local = await inLocalDialect(script, options, session, workspace);
+          try {
+            const planned = await session.plan(local, { enforce: true });
+            return planned.map((statement) => pushDown(statement).databricksSql);
+          } catch (error) {
+            throw inOriginalText(
+              error,
+              { text: local, dialect: DUCKDB },
+              { text: script, dialect: dialectOf(options) },
+            );
+          }
         });
         const timeoutSeconds = parseTimeout(options.timeout);
         await runOnDatabricks(statements, {
@@ -121,27 +130,39 @@ export function addQueryCommand(program: Command): void {
         return;
       }
       await withLocalSession(self, options, async (session, workspace) => {
-        const { result, statement } = await session.execute(
-          await inLocalDialect(script, options, session, workspace),
-        );
-        const types = result.columnTypes();
-        const writer = resultWriter(format, process.stdout);
+        const local = await inLocalDialect(script, options, session, workspace);
         try {
-          await writer.begin(userColumnNames(result.deduplicatedColumnNames()));
-          for await (const rows of result.yieldRowsJs()) {
-            await writer.rows(
-              rows.map((row) =>
-                row.map((value, index) => plainValue(value, types[index] as (typeof types)[number])),
-              ),
-            );
-          }
+          await runLocally(session, local, format);
         } catch (error) {
-          await session.complete(false);
-          throw await session.translate(error, statement);
+          throw inOriginalText(
+            error,
+            { text: local, dialect: DUCKDB },
+            { text: script, dialect: dialectOf(options) },
+          );
         }
-        await writer.end();
-        await session.complete(true);
       });
     },
   );
+}
+
+/** Runs a DuckDB-dialect script on the local engine and streams the last result. */
+async function runLocally(session: LocalSession, script: string, format: ResultFormat): Promise<void> {
+  const { result, statement } = await session.execute(script);
+  const types = result.columnTypes();
+  const writer = resultWriter(format, process.stdout);
+  try {
+    await writer.begin(userColumnNames(result.deduplicatedColumnNames()));
+    for await (const rows of result.yieldRowsJs()) {
+      await writer.rows(
+        rows.map((row) =>
+          row.map((value, index) => plainValue(value, types[index] as (typeof types)[number])),
+        ),
+      );
+    }
+  } catch (error) {
+    await session.complete(false);
+    throw await session.translate(error, statement);
+  }
+  await writer.end();
+  await session.complete(true);
 }
