@@ -200,7 +200,14 @@ class DuckDbTestSession implements StandInSession {
       if (values) prepared.bind(values);
       const pending = prepared.startStream();
       for (;;) {
-        stopIfAborted();
+        try {
+          stopIfAborted();
+        } catch (error) {
+          // DuckDB's own threads may already be running the pipeline: stop them too, or the
+          // statement would keep a core busy after the client saw it cancelled (seen in CI).
+          this.connection.interrupt();
+          throw error;
+        }
         const state = pending.runTask();
         if (state === DuckDBPendingResultState.RESULT_READY) break;
         if (state === DuckDBPendingResultState.NO_TASKS_AVAILABLE) {

@@ -104,7 +104,17 @@ export function modelsqlBackend(
       const standIn: StandInSession = {
         async execute(sql, { signal }): Promise<StandInResult> {
           executed.push(sql);
-          const onAbort = () => session.interrupt();
+          // An interrupt that reaches DuckDB before the statement starts executing is lost, so it is
+          // repeated until the statement has stopped.
+          let repeat: NodeJS.Timeout | undefined;
+          const onAbort = () => {
+            session.interrupt();
+            repeat ??= setInterval(() => session.interrupt(), 100);
+          };
+          const stopInterrupting = () => {
+            signal.removeEventListener("abort", onAbort);
+            if (repeat) clearInterval(repeat);
+          };
           signal.addEventListener("abort", onAbort, { once: true });
           try {
             const bindings = await session.currentBindings();
@@ -154,12 +164,12 @@ export function modelsqlBackend(
                 await session.complete(false);
                 throw standInError(await session.translate(error, statement));
               } finally {
-                signal.removeEventListener("abort", onAbort);
+                stopInterrupting();
               }
             }
             return { columns, batches: batches() };
           } catch (error) {
-            signal.removeEventListener("abort", onAbort);
+            stopInterrupting();
             if (error instanceof StandInError) throw error;
             throw standInError(error);
           }
