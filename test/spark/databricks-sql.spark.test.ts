@@ -144,7 +144,8 @@ describe("translations mean the same on Spark's engine as on DuckDB's", () => {
     "SELECT date_diff('day', DATE '2024-02-01', DATE '2024-03-01') AS d, struct_extract({'a': 5}, 'a') AS v",
     "SELECT 'a\\b' AS s, 'it''s' AS t",
     "SELECT * EXCLUDE (b) FROM (VALUES (1, 2, 3)) AS t(a, b, c)",
-    "SELECT regexp_matches('abc', 'b') AS r, CAST(2.5 AS INTEGER) AS half_even, CAST(2.5::DOUBLE AS INTEGER) AS d",
+    "SELECT regexp_matches('abc', 'b') AS r",
+    "SELECT CAST(x AS INTEGER) AS away, CAST(y AS INTEGER) AS even, CAST(z AS INTEGER) AS negative FROM (VALUES (2.5, 2.5::DOUBLE, -2.5::DOUBLE)) AS t(x, y, z)",
     "SELECT x FROM (VALUES (2), (NULL), (1)) AS t(x) ORDER BY x LIMIT 1",
   ];
   for (const sql of fromDuckdb) {
