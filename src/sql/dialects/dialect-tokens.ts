@@ -24,7 +24,6 @@ export interface DialectToken {
 }
 
 export interface LexicalRules {
-  readonly name: string;
   readonly displayName: string;
   readonly doubleQuotesAreStrings: boolean;
   readonly backslashEscapes: boolean;

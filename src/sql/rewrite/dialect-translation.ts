@@ -223,11 +223,6 @@ export class Translation {
     });
   }
 
-  /** A named argument in the target's spelling. */
-  namedArgument(name: string, value: string): string {
-    return `${name} ${this.to.namedArgumentOperator} ${value}`;
-  }
-
   /** The source text of nodes, as written. */
   written(nodes: readonly SqlNode[]): string {
     if (nodes.length === 0) return "";
