@@ -8,6 +8,7 @@ export default defineConfig({
     exclude: ["**/node_modules/**", "**/*.spark.test.ts", "**/*.live.test.ts", "**/.venv/**"],
     // Native addons (ONNX Runtime, SQLite) are safest in forked processes, one file each.
     pool: "forks",
+    globalSetup: ["test/helpers/example-template.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { checkVersion } from "./engines/duckdb/compiled-routes.js";
 import { quoteLiteral } from "./engines/duckdb/duckdb-catalog-names.js";
 import { LocalSession } from "./engines/duckdb/local-session.js";
 import { createFunction } from "./functions/function-creation.js";
@@ -60,7 +61,10 @@ export async function buildExampleWorkspace(
           description,
           principal,
         });
-        done.push(`registered ${EXAMPLE_MODEL} version ${version.version} (${description})`);
+        const check = await checkVersion(workspace.compiledRoutes, version);
+        done.push(
+          `registered ${EXAMPLE_MODEL} version ${version.version} (${description}); compiled SQL ${check.outcome} its parity check`,
+        );
       }
       await workspace.registry.setAlias(EXAMPLE_MODEL, "champion", 2);
       await workspace.registry.setAlias(EXAMPLE_MODEL, "challenger", 1);

@@ -10,6 +10,7 @@ import { Authorizer } from "./governance/authorization.js";
 import { GrantStore } from "./governance/grant-store.js";
 import { PrincipalStore } from "./governance/principal-store.js";
 import { ArtifactStore } from "./registry/artifact-store.js";
+import { CompiledRouteStore } from "./registry/compiled-route-store.js";
 import { LocalModelRegistry } from "./registry/local-model-registry.js";
 import type { ModelRegistry } from "./registry/model-registry.js";
 
@@ -28,6 +29,8 @@ export interface Workspace {
   readonly grants: GrantStore;
   readonly authorizer: Authorizer;
   readonly deployments: DeploymentStore;
+  /** Parity checks and timings of models compiled to SQL, per artifact. */
+  readonly compiledRoutes: CompiledRouteStore;
   close(): void;
 }
 
@@ -98,6 +101,7 @@ export function openWorkspace(directory: string): Workspace {
     grants,
     authorizer: new Authorizer(principals, grants, resolvedOwner),
     deployments: new DeploymentStore(store),
+    compiledRoutes: new CompiledRouteStore(store),
     close: () => store.close(),
   };
 }

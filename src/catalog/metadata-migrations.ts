@@ -104,4 +104,22 @@ export const METADATA_MIGRATIONS: readonly string[] = [
     deployed_at   INTEGER NOT NULL
   );
   `,
+  // 5: whether each model version's compiled SQL equals ONNX Runtime, and how fast each route was.
+  `
+  CREATE TABLE compiled_route_checks (
+    artifact_hash         TEXT NOT NULL,
+    onnx_file             TEXT NOT NULL,
+    compiler_version      INTEGER NOT NULL,
+    outcome               TEXT NOT NULL,
+    reason                TEXT NOT NULL,
+    sample_rows           INTEGER NOT NULL,
+    largest_difference    REAL,
+    mismatched_values     INTEGER NOT NULL,
+    measured_rows         INTEGER NOT NULL,
+    sql_rows_per_second   REAL,
+    onnx_rows_per_second  REAL,
+    checked_at            INTEGER NOT NULL,
+    PRIMARY KEY (artifact_hash, onnx_file, compiler_version)
+  );
+  `,
 ];

@@ -75,11 +75,13 @@ export function addExplainCommand(program: Command): void {
           if (statement.modelVersions.length > 0) {
             process.stdout.write("\nModel versions:\n");
             printTable(
-              ["function", "model", "version"],
+              ["function", "model", "version", "route", "why"],
               statement.modelVersions.map((version) => [
                 version.function,
                 version.model,
                 version.version ?? `unresolved: ${version.problem}`,
+                version.route ?? "-",
+                version.routeReason ?? "-",
               ]),
             );
           }

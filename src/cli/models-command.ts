@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { addModelsAliasCommand } from "./models-alias-command.js";
+import { addModelsCompileCommand } from "./models-compile-command.js";
 import { addModelsDescribeCommand } from "./models-describe-command.js";
 import { addModelsListCommand } from "./models-list-command.js";
 import { addModelsPredictCommand } from "./models-predict-command.js";
@@ -14,4 +15,5 @@ export function addModelsCommand(program: Command): void {
   addModelsAliasCommand(models);
   addModelsStageCommand(models);
   addModelsPredictCommand(models);
+  addModelsCompileCommand(models);
 }

@@ -1,10 +1,13 @@
 import type { Command } from "commander";
 import type { SignatureSpec } from "../models/mlmodel-file.js";
 import { describeShape } from "../models/model-interface.js";
+import type { CompiledRouteCheck } from "../registry/compiled-route-store.js";
 import type { ModelVersion, RegisteredModel } from "../registry/model-registry.js";
 import { resolveModelUri } from "../registry/model-uri-resolution.js";
+import { COMPILER_VERSION } from "../sql/compile/graph-compiler.js";
 import type { Workspace } from "../workspace.js";
 import { outputFormat, withWorkspace } from "./cli-context.js";
+import { compiledRouteSummary } from "./compiled-route-summary.js";
 import { modelUriOf } from "./model-target.js";
 import { printFields, printJson, printTable } from "./output.js";
 
@@ -15,7 +18,7 @@ function signatureType(spec: SignatureSpec | undefined): string {
   return spec.type;
 }
 
-function printVersion(version: ModelVersion): void {
+function printVersion(version: ModelVersion, check: CompiledRouteCheck | undefined): void {
   printFields([
     ["Model version", `${version.name}/${version.version}`],
     ["Description", version.description],
@@ -32,6 +35,7 @@ function printVersion(version: ModelVersion): void {
         .join(", "),
     ],
     ["Signature", version.signature ? `from ${version.signature.source}` : "none"],
+    ["Compiled SQL", compiledRouteSummary(check, `${version.name}/${version.version}`)],
   ]);
   const specs = new Map((version.signature?.inputs ?? []).map((spec) => [spec.name, spec]));
   process.stdout.write(`\nInputs (${version.modelInterface.inputs.length}):\n`);
@@ -95,8 +99,9 @@ async function describe(workspace: Workspace, target: string, json: boolean): Pr
   const uri = modelUriOf(target);
   if (uri) {
     const version = await resolveModelUri(workspace.registry, uri);
-    if (json) printJson(version);
-    else printVersion(version);
+    const check = workspace.compiledRoutes.get(version.artifactHash, version.onnxFile, COMPILER_VERSION);
+    if (json) printJson({ ...version, compiledRoute: check ?? null });
+    else printVersion(version, check);
     return;
   }
   const model = await workspace.registry.getModel(target);

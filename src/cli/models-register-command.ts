@@ -1,6 +1,8 @@
 import type { Command } from "commander";
+import { checkVersion } from "../engines/duckdb/compiled-routes.js";
 import { ModelSqlError } from "../errors.js";
 import { outputFormat, withWorkspace } from "./cli-context.js";
+import { compiledRouteSummary } from "./compiled-route-summary.js";
 import { printJson } from "./output.js";
 
 function collectTag(text: string, tags: Record<string, string>): Record<string, string> {
@@ -34,11 +36,16 @@ export function addModelsRegisterCommand(models: Command): void {
             principal: workspace.owner,
             ...(options.description === undefined ? {} : { description: options.description }),
           });
+          // The version is registered whatever the check finds: it decides the route, not the version.
+          const check = await checkVersion(workspace.compiledRoutes, version);
           if (outputFormat(command) === "json") {
-            printJson(version);
+            printJson({ ...version, compiledRoute: check });
           } else {
             process.stdout.write(
               `Registered ${version.name} version ${version.version} (sha256 ${version.artifactHash.slice(0, 12)}, ${version.modelInterface.inputs.length} inputs).\n`,
+            );
+            process.stdout.write(
+              `Compiled SQL route: ${compiledRouteSummary(check, `${version.name}/${version.version}`)}\n`,
             );
           }
         });

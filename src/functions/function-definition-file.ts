@@ -31,9 +31,10 @@ const definitionSchema = z.strictObject({
   parameters: z.array(parameterSchema).min(1),
   returns: returnsSchema,
   on_null: z.enum(["return_null", "fail"]).default("return_null"),
+  route: z.enum(["auto", "onnx", "sql"]).default("auto"),
   databricks: z
     .strictObject({
-      route: z.enum(["uc_function", "ai_query"]).default("uc_function"),
+      route: z.enum(["uc_function", "ai_query", "sql"]).optional(),
       // Model Serving endpoint names: letters, digits, dashes and underscores, at most 63.
       endpoint: z
         .string()
@@ -110,10 +111,11 @@ export function definitionFromDocument(document: unknown, file: string): Functio
       value.returns.kind === "probability"
         ? { kind: "probability", classLabel: String(value.returns.class) }
         : value.returns,
+    ...(value.route !== "auto" ? { route: value.route } : {}),
     ...(value.databricks
       ? {
           databricks: {
-            route: value.databricks.route,
+            route: value.databricks.route ?? (value.route === "sql" ? "sql" : "uc_function"),
             ...(value.databricks.endpoint ? { endpoint: value.databricks.endpoint } : {}),
           },
         }

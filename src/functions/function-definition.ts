@@ -27,13 +27,21 @@ export type NullPolicy = "return_null" | "fail";
 /**
  * How a call is pushed down to Databricks SQL: through the Unity Catalog function `modelsql
  * deploy` creates for it (`uc_function`, the default), or with ai_query written inline
- * (`ai_query`). Either way the model runs on the Model Serving endpoint named here.
+ * (`ai_query`); either way the model runs on the Model Serving endpoint named here. Or (`sql`)
+ * through a Unity Catalog function whose body is the model compiled to SQL: no endpoint.
  */
 export interface DatabricksRouting {
-  readonly route: "uc_function" | "ai_query";
+  readonly route: "uc_function" | "ai_query" | "sql";
   /** The serving endpoint; by default derived from the function's name. */
   readonly endpoint?: string;
 }
+
+/**
+ * How the function scores on the local engine: `onnx` (the ONNX Runtime UDF), `sql` (the model
+ * compiled to SQL, when its parity check passed), or `auto` (compiled SQL when it passed and was
+ * faster when timed; see route-choice.ts).
+ */
+export type ScoringRoute = "auto" | "onnx" | "sql";
 
 export interface FunctionDefinition {
   /** Canonical three-level name, `main.ml.predict_churn`. */
@@ -45,6 +53,8 @@ export interface FunctionDefinition {
   readonly onNull: NullPolicy;
   readonly description: string;
   readonly databricks?: DatabricksRouting;
+  /** Absent means auto. */
+  readonly route?: ScoringRoute;
 }
 
 export function describeReturn(returns: FunctionReturn): string {

@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { inject } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { LocalSession } from "../../src/engines/duckdb/local-session.js";
 import { ModelSqlError } from "../../src/errors.js";
@@ -24,7 +25,9 @@ export interface ExampleSession {
 export async function exampleSession(): Promise<ExampleSession> {
   const parent = mkdtempSync(path.join(tmpdir(), "modelsql-test-"));
   const directory = path.join(parent, "workspace");
-  await buildExampleWorkspace(directory, { owner: "admin" });
+  const template = inject("exampleTemplate");
+  if (template) cpSync(template, directory, { recursive: true });
+  else await buildExampleWorkspace(directory, { owner: "admin" });
   const workspace = openWorkspace(directory);
   // One ONNX Runtime thread: test files run side by side on a small machine.
   const sessions: LocalSession[] = [];

@@ -11,7 +11,7 @@ import { routingOf } from "./serving-endpoint.js";
 /** How one prediction call is pushed down, for `explain --target databricks`. */
 export interface PushedDownRoute {
   readonly function: string;
-  readonly route: "uc_function" | "ai_query";
+  readonly route: "uc_function" | "ai_query" | "sql";
   readonly endpoint: string;
   readonly model: string;
   readonly version: number;

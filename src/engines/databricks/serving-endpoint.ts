@@ -18,5 +18,8 @@ export function endpointNameOf(definition: FunctionDefinition): string {
 }
 
 export function routingOf(definition: FunctionDefinition): Required<DatabricksRouting> {
-  return { route: definition.databricks?.route ?? "uc_function", endpoint: endpointNameOf(definition) };
+  // `route: sql` in the definition means compiled SQL on Databricks too; `auto` keeps the
+  // serving endpoint there, since modelsql cannot time a warehouse to choose (README).
+  const fallback = definition.route === "sql" ? "sql" : "uc_function";
+  return { route: definition.databricks?.route ?? fallback, endpoint: endpointNameOf(definition) };
 }

@@ -14,11 +14,20 @@ export function macroLocation(definition: FunctionDefinition): {
 }
 
 /** The STRUCT call form's macro parameter: `features`, unless a parameter already has that name. */
-function structParameterName(definition: FunctionDefinition): string {
+export function structParameterName(definition: FunctionDefinition): string {
   const taken = new Set(definition.parameters.map((parameter) => parameter.name.toLowerCase()));
   let candidate = "features";
   while (taken.has(candidate)) candidate = `${candidate}_struct`;
   return candidate;
+}
+
+/**
+ * A call's body on its route. On the compiled route the UDF call stays in a branch that never
+ * runs (DuckDB drops it when planning): binding it still checks the arguments' types exactly as
+ * on the ONNX route, with the same errors, and the CASE takes the UDF's return type.
+ */
+function routed(udfCall: string, compiled: string | undefined): string {
+  return compiled === undefined ? udfCall : `CASE WHEN false THEN ${udfCall} ELSE ${compiled} END`;
 }
 
 /**
@@ -37,13 +46,15 @@ export function macroBody(definition: FunctionDefinition, targets: UdfTargets): 
     .map((parameter) => `, hash(CAST(${quoteIdentifier(parameter.name)} AS VARCHAR))`)
     .join("");
   const parameters = names.join(", ");
-  const positional = `(${parameters}) AS ${quoteIdentifier(targets.positional)}(${parameters}${positionalHashes})`;
+  const positionalCall = `${quoteIdentifier(targets.positional)}(${parameters}${positionalHashes})`;
+  const positional = `(${parameters}) AS ${routed(positionalCall, targets.compiled?.positional)}`;
   if (definition.parameters.length === 1 || !targets.struct) return positional;
   const struct = quoteIdentifier(structParameterName(definition));
   const structHashes = text
     .map((parameter) => `, hash(CAST(struct_extract(${struct}, ${quoteLiteral(parameter.name)}) AS VARCHAR))`)
     .join("");
-  return `${positional}, (${struct}) AS ${quoteIdentifier(targets.struct)}(${struct}${structHashes})`;
+  const structCall = `${quoteIdentifier(targets.struct)}(${struct}${structHashes})`;
+  return `${positional}, (${struct}) AS ${routed(structCall, targets.compiled?.struct)}`;
 }
 
 export function createMacroSql(definition: FunctionDefinition, targets: UdfTargets): string[] {

@@ -21,6 +21,7 @@ import { qualifyEdits } from "../../sql/rewrite/qualify-names.js";
 import type { EditedText } from "../../sql/rewrite/text-edits.js";
 import { caretSnippet, positionOf, splitStatements } from "../../sql/sql-tokens.js";
 import type { Workspace } from "../../workspace.js";
+import { CompiledRoutes } from "./compiled-routes.js";
 import {
   catalogOfDuckdbDatabase,
   duckdbDatabaseOf,
@@ -98,7 +99,13 @@ export class LocalSession {
       instance,
       connection,
       sessions,
-      new UdfRegistrations(connection, workspace.registry, sessions, hooks),
+      new UdfRegistrations(
+        connection,
+        workspace.registry,
+        sessions,
+        hooks,
+        new CompiledRoutes(workspace.compiledRoutes, sessions),
+      ),
       principal,
     );
     try {
@@ -533,6 +540,8 @@ export class LocalSession {
                 model: bound.definition.model,
                 version: bound.binding?.version.version ?? null,
                 problem: bound.failure?.message ?? null,
+                route: bound.route?.route ?? null,
+                routeReason: bound.route?.reason ?? null,
               },
             ]
           : [];
@@ -788,6 +797,9 @@ export interface ExplainedStatement {
     model: string;
     version: number | null;
     problem: string | null;
+    /** The local route (onnx or sql) and why; null when the function cannot score. */
+    route: "onnx" | "sql" | null;
+    routeReason: string | null;
   }[];
   readonly privileges: readonly {
     principal: string;

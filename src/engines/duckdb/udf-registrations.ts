@@ -1,11 +1,18 @@
-import { type DuckDBConnection, DuckDBScalarFunction, INTEGER, VARCHAR } from "@duckdb/node-api";
-import { asModelSqlError, type ModelSqlError } from "../../errors.js";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { BOOLEAN, type DuckDBConnection, DuckDBScalarFunction, INTEGER, VARCHAR } from "@duckdb/node-api";
+import { asModelSqlError, describeCause, ModelSqlError } from "../../errors.js";
 import { bindFunction, type FunctionBinding } from "../../functions/function-binding.js";
 import type { FunctionDefinition } from "../../functions/function-definition.js";
+import { chooseRoute, type RouteChoice } from "../../functions/route-choice.js";
 import type { ModelSessionCache } from "../../models/model-session-cache.js";
 import type { OnnxModel } from "../../models/onnx-model.js";
 import type { ModelRegistry, ModelVersion } from "../../registry/model-registry.js";
 import { resolveModelUri } from "../../registry/model-uri-resolution.js";
+import { readMlGraph } from "../../sql/compile/onnx-ml-nodes.js";
+import { type CompiledBodies, compiledMacroBodies, NULL_INPUT_FUNCTION } from "./compiled-macro-bodies.js";
+import type { CompiledRoutes } from "./compiled-routes.js";
+import { structParameterName } from "./function-macros.js";
 import {
   createPredictionUdf,
   parameterTypesOf,
@@ -20,6 +27,12 @@ import { type CallForm, udfName } from "./udf-names.js";
 export interface UdfTargets {
   readonly positional: string;
   readonly struct?: string;
+  /** On the compiled route: the model compiled to SQL, per call form. */
+  readonly compiled?: CompiledBodies;
+}
+
+function withoutCompiled(targets: UdfTargets): UdfTargets {
+  return { positional: targets.positional, ...(targets.struct ? { struct: targets.struct } : {}) };
 }
 
 export const BOUND_VERSION_FUNCTION = "modelsql:bound_version";
@@ -30,6 +43,8 @@ export interface BoundVersion {
   readonly binding: FunctionBinding | undefined;
   /** Why the function cannot score in this statement, when it cannot. */
   readonly failure: ModelSqlError | undefined;
+  /** The route it scores by, and why (undefined when it cannot score). */
+  readonly route: RouteChoice | undefined;
 }
 
 /**
@@ -50,8 +65,44 @@ export class UdfRegistrations {
     private readonly registry: ModelRegistry,
     private readonly sessions: ModelSessionCache,
     private readonly hooks: ScoringHooks,
+    private readonly routes: CompiledRoutes,
   ) {
     this.registerBoundVersionFunction();
+    this.registerNullInputFunction();
+  }
+
+  /** `"modelsql:null_prediction_input"(function, parameter)`: fails as the UDF does on a NULL under on_null: fail. */
+  private registerNullInputFunction(): void {
+    this.connection.registerScalarFunction(
+      DuckDBScalarFunction.create({
+        name: NULL_INPUT_FUNCTION,
+        returnType: BOOLEAN,
+        parameterTypes: [VARCHAR, VARCHAR],
+        specialHandling: true,
+        volatile: true,
+        mainFunction: (_info, chunk) => {
+          const functionName = String(chunk.getColumnVector(0).getItem(0));
+          const parameter = chunk.getColumnVector(1).getItem(0);
+          throw udfError(
+            parameter === null
+              ? new ModelSqlError(
+                  "NULL_PREDICTION_INPUT",
+                  `${functionName} got a NULL STRUCT argument, and its definition says on_null: fail`,
+                  {
+                    hint: "Filter such rows out (WHERE <argument> IS NOT NULL), or define the function with on_null: return_null.",
+                  },
+                )
+              : new ModelSqlError(
+                  "NULL_PREDICTION_INPUT",
+                  `${functionName} got NULL for parameter ${parameter}, and its definition says on_null: fail`,
+                  {
+                    hint: `Filter such rows out (WHERE ${parameter} IS NOT NULL), or define the function with on_null: return_null.`,
+                  },
+                ),
+          );
+        },
+      }),
+    );
   }
 
   /**
@@ -104,25 +155,58 @@ export class UdfRegistrations {
       if (previous?.key === key) continue;
       let binding: FunctionBinding | undefined;
       let targets: UdfTargets | undefined;
+      let route: RouteChoice | undefined;
       if (version) {
         try {
           binding = bindFunction(definition, version);
           targets = this.register(binding, this.sessions.sessionFor(version));
+          route = await this.chooseRoute(binding);
+          if (route.route === "sql") targets = { ...targets, compiled: this.compiledBodies(binding) };
         } catch (error) {
           binding = undefined;
+          route = undefined;
           failure = asModelSqlError(error);
         }
       }
       if (!targets) {
         // Keep the UDFs registered for this definition, which now fail with the reason (they
         // check before each chunk), or register placeholders that do only that.
-        targets = previous && previous.shape === shape ? previous.targets : this.registerFailing(definition);
+        // Compiled SQL is dropped: it would score with the version it was compiled for.
+        targets =
+          previous && previous.shape === shape
+            ? withoutCompiled(previous.targets)
+            : this.registerFailing(definition);
       }
-      this.registered.set(definition.name, { key, shape, targets, bound: { definition, binding, failure } });
+      this.registered.set(definition.name, {
+        key,
+        shape,
+        targets,
+        bound: { definition, binding, failure, route },
+      });
     }
     for (const name of [...this.registered.keys()]) {
       if (!definitions.some((definition) => definition.name === name)) this.registered.delete(name);
     }
+  }
+
+  /** The route for a bound function; a check that cannot run leaves the function on the UDF, saying why. */
+  private async chooseRoute(binding: FunctionBinding): Promise<RouteChoice> {
+    const requested = binding.definition.route ?? "auto";
+    if (requested === "onnx") return chooseRoute(requested, undefined);
+    try {
+      return chooseRoute(requested, await this.routes.checkFor(binding.version));
+    } catch (error) {
+      return { route: "onnx", reason: `the compiled route could not be checked: ${describeCause(error)}` };
+    }
+  }
+
+  private compiledBodies(binding: FunctionBinding): CompiledBodies {
+    const file = path.join(binding.version.artifactDirectory, binding.version.onnxFile);
+    return compiledMacroBodies(
+      binding,
+      readMlGraph(readFileSync(file)),
+      structParameterName(binding.definition),
+    );
   }
 
   private failureOf(functionName: string): () => Error | undefined {

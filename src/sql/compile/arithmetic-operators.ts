@@ -97,7 +97,9 @@ export const ARITHMETIC_OPERATORS: Readonly<Record<string, CompileOperator>> = {
 
   Softmax: ({ node, inputs, sql }) => {
     lastAxisOnly("Softmax", integer(node, "axis", -1));
-    return [rows(postTransform(sql, "SOFTMAX", columnsOf(inputs[0] as SqlTensor, "Softmax")) as string[])];
+    return [
+      rows(postTransform(sql, "SOFTMAX", columnsOf(inputs[0] as SqlTensor, "Softmax")) as string[], true),
+    ];
   },
 
   ReduceSum: ({ node, inputs }) => {

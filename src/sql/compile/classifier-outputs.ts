@@ -30,8 +30,8 @@ export function argmaxLabel(
 }
 
 /**
- * A post transform applied to a row of scores, as ONNX Runtime applies it (SOFTMAX shifted by
- * the largest score, for the same rounding), or undefined when it has no SQL form here.
+ * A post transform applied to a row of scores, as ONNX Runtime applies it, or undefined when it
+ * has no SQL form here.
  */
 export function postTransform(
   sql: SqlWriter,
@@ -44,12 +44,18 @@ export function postTransform(
     case "LOGISTIC":
       return scores.map((score) => sql.sigmoid(score));
     case "SOFTMAX":
+      // p_i = 1 / Σ_j exp(s_j - s_i): each score appears 2K times, not K² (the shifted form
+      // repeats the largest score in every exponent), and a large difference gives exp = inf,
+      // so p = 0, its limit, rather than an overflow.
+      if (scores.length === 1) return ["1e0"];
+      return scores.map(
+        (score) =>
+          `(1e0 / (${scores.map((other) => (other === score ? "1e0" : `exp((${other}) - (${score}))`)).join(" + ")}))`,
+      );
     case "SOFTMAX_ZERO": {
       const largest = scores.length === 1 ? scores[0] : `greatest(${scores.join(", ")})`;
-      const exps = scores.map((score) =>
-        transform === "SOFTMAX_ZERO"
-          ? `CASE WHEN ${score} = 0 THEN 0e0 ELSE exp((${score}) - ${largest}) END`
-          : `exp((${score}) - ${largest})`,
+      const exps = scores.map(
+        (score) => `CASE WHEN ${score} = 0 THEN 0e0 ELSE exp((${score}) - ${largest}) END`,
       );
       return exps.map((value) => `(${value} / (${exps.join(" + ")}))`);
     }

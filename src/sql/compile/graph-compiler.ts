@@ -15,6 +15,12 @@ const OPERATORS: Readonly<Record<string, CompileOperator>> = {
   ...TREE_ENSEMBLE_OPERATORS,
 };
 
+/**
+ * Bumped whenever compiled SQL may change, so that recorded parity checks (kept per artifact and
+ * compiler version) are made again rather than trusted for SQL they did not see.
+ */
+export const COMPILER_VERSION = 1;
+
 /** The ONNX operators the compiler has a SQL form for (ai.onnx and ai.onnx.ml). */
 export const COMPILABLE_OPERATORS: readonly string[] = Object.keys(OPERATORS).sort();
 

@@ -37,7 +37,8 @@ export const LINEAR_OPERATORS: Readonly<Record<string, CompileOperator>> = {
       raw.length === 1 && labels.length === 2
         ? [`(1e0 - ${transformed[0]})`, transformed[0] as string]
         : transformed;
-    return [rows([argmaxLabel(context.sql, probabilities, labels)]), rows(probabilities)];
+    const sumsToOne = text(context.node, "post_transform", "NONE") === "SOFTMAX";
+    return [rows([argmaxLabel(context.sql, probabilities, labels)]), rows(probabilities, sumsToOne)];
   },
 
   LinearRegressor: (context) => [rows(linearScores(context).transformed)],

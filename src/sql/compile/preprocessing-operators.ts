@@ -111,8 +111,11 @@ export const PREPROCESSING_OPERATORS: Readonly<Record<string, CompileOperator>> 
   },
 
   Normalizer: ({ node, inputs }) => {
-    const columns = columnsOf(inputs[0] as SqlTensor, "Normalizer");
+    const input = inputs[0] as SqlTensor;
+    const columns = columnsOf(input, "Normalizer");
     const norm = text(node, "norm", "MAX");
+    // skl2onnx follows a multinomial softmax with an L1 Normalizer, which leaves it unchanged.
+    if (norm === "L1" && input.kind === "rows" && input.sumsToOne) return [input];
     const divisor =
       norm === "L1"
         ? `(${columns.map((column) => `abs(${column})`).join(" + ")})`

@@ -7,14 +7,23 @@ import { ModelSqlError } from "../../errors.js";
  * a constant (an initializer) with its shape and values.
  */
 export type SqlTensor =
-  | { readonly kind: "rows"; readonly columns: readonly string[] }
+  | {
+      readonly kind: "rows";
+      readonly columns: readonly string[];
+      /** Known to be probabilities that sum to one (a softmax): an L1 normalization keeps them. */
+      readonly sumsToOne?: boolean;
+    }
   | {
       readonly kind: "constant";
       readonly dims: readonly number[];
       readonly values: readonly (number | string)[];
     };
 
-export const rows = (columns: readonly string[]): SqlTensor => ({ kind: "rows", columns });
+export const rows = (columns: readonly string[], sumsToOne = false): SqlTensor => ({
+  kind: "rows",
+  columns,
+  ...(sumsToOne ? { sumsToOne } : {}),
+});
 
 export function unsupported(detail: string): ModelSqlError {
   return new ModelSqlError("UNSUPPORTED_FEATURE", detail, {

@@ -159,7 +159,7 @@ export const TREE_ENSEMBLE_OPERATORS: Readonly<Record<string, CompileOperator>> 
         transform === "NONE" && !ensemble.weightsAllPositive ? [`(-${p})`, p] : [`(1e0 - ${p})`, p];
       return [rows([label]), rows(probabilities)];
     }
-    return [rows([argmaxLabel(sql, transformed, labels)]), rows(transformed)];
+    return [rows([argmaxLabel(sql, transformed, labels)]), rows(transformed, transform === "SOFTMAX")];
 
     function argLabel(label: string | number | undefined): string {
       return typeof label === "number" ? String(label) : sql.text(String(label));

@@ -1,0 +1,52 @@
+import { ModelSessionCache } from "../../models/model-session-cache.js";
+import type { CompiledRouteCheck, CompiledRouteStore } from "../../registry/compiled-route-store.js";
+import type { ModelVersion } from "../../registry/model-registry.js";
+import { COMPILER_VERSION } from "../../sql/compile/graph-compiler.js";
+import { checkCompiledRoute } from "./compiled-route-check.js";
+
+/**
+ * Each model version's compiled-route check: the one the workspace recorded (at registration, by
+ * `modelsql models compile`, or by an earlier session), or made now and recorded, for versions
+ * registered before modelsql compiled models (or by a client that does not check).
+ */
+export class CompiledRoutes {
+  private readonly checks = new Map<string, CompiledRouteCheck>();
+
+  constructor(
+    private readonly store: CompiledRouteStore,
+    private readonly sessions: ModelSessionCache,
+  ) {}
+
+  async checkFor(version: ModelVersion, options: { recheck?: boolean } = {}): Promise<CompiledRouteCheck> {
+    const key = `${version.artifactHash}/${version.onnxFile}`;
+    if (!options.recheck) {
+      const known =
+        this.checks.get(key) ?? this.store.get(version.artifactHash, version.onnxFile, COMPILER_VERSION);
+      if (known) {
+        this.checks.set(key, known);
+        return known;
+      }
+    }
+    const check = await checkCompiledRoute(version, this.sessions.sessionFor(version));
+    this.store.put(version.artifactHash, version.onnxFile, COMPILER_VERSION, check);
+    this.checks.set(key, check);
+    return check;
+  }
+}
+
+/**
+ * The check made when a version is registered (and by `modelsql models compile`), outside any
+ * query session: its own ONNX Runtime session, released afterwards.
+ */
+export async function checkVersion(
+  store: CompiledRouteStore,
+  version: ModelVersion,
+  options: { recheck?: boolean } = {},
+): Promise<CompiledRouteCheck> {
+  const sessions = new ModelSessionCache();
+  try {
+    return await new CompiledRoutes(store, sessions).checkFor(version, options);
+  } finally {
+    sessions.dispose();
+  }
+}
