@@ -112,8 +112,10 @@ export function addExplainCommand(program: Command): void {
                   route.function,
                   route.route === "uc_function"
                     ? `Unity Catalog function ${route.function}`
-                    : "ai_query inline",
-                  route.endpoint,
+                    : route.route === "sql"
+                      ? `Unity Catalog function ${route.function}, the model compiled to SQL`
+                      : "ai_query inline",
+                  route.route === "sql" ? "none" : route.endpoint,
                   `${route.model} version ${route.version}`,
                 ]),
               );

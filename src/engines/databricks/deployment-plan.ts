@@ -1,11 +1,17 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { ModelSqlError } from "../../errors.js";
 import type { FunctionBinding } from "../../functions/function-binding.js";
+import { describeCheck } from "../../functions/route-choice.js";
 import type { Grant } from "../../governance/grant-store.js";
+import { compileFunctionSql } from "../../sql/compile/compiled-function.js";
+import { type MlGraph, readMlGraph } from "../../sql/compile/onnx-ml-nodes.js";
 import { DATABRICKS } from "../../sql/dialects/databricks-dialect.js";
 import { tokenizeDialect } from "../../sql/dialects/dialect-tokens.js";
 import { DUCKDB } from "../../sql/dialects/duckdb-dialect.js";
 import { applyEdits } from "../../sql/rewrite/text-edits.js";
 import type { Workspace } from "../../workspace.js";
+import { checkVersion } from "../duckdb/compiled-routes.js";
 import { catalogOfDuckdbDatabase } from "../duckdb/duckdb-catalog-names.js";
 import type { LocalSession } from "../duckdb/local-session.js";
 import type { DeployedEndpoint } from "./local-ai-query.js";
@@ -46,23 +52,59 @@ export interface DeploymentPlan {
 /**
  * The Unity Catalog function for a prediction function: same name, the parameters with their
  * SQL types, the function's return type, and a body that calls ai_query on the function's
- * endpoint (prediction-pushdown.ts). The comment names the model version deployed.
+ * endpoint (prediction-pushdown.ts), or on the compiled route the model compiled to SQL. The
+ * comment names the model version deployed.
  */
-export function functionDdl(binding: FunctionBinding): string {
+export function functionDdl(binding: FunctionBinding, compiledGraph?: MlGraph): string {
   const definition = binding.definition;
   const parameters = definition.parameters.map(
     (parameter) => `  ${DATABRICKS.identifier(parameter.name)} ${parameter.type}`,
   );
   const values = definition.parameters.map((parameter) => DATABRICKS.identifier(parameter.name));
-  const comment = `${definition.description ? `${definition.description} ` : ""}Scores with ${binding.version.name} version ${binding.version.version} (${definition.model}) on the serving endpoint ${routingOf(definition).endpoint}; deployed by modelsql.`;
+  const where = compiledGraph
+    ? "compiled to SQL (checked against ONNX Runtime by modelsql)"
+    : `on the serving endpoint ${routingOf(definition).endpoint}`;
+  const comment = `${definition.description ? `${definition.description} ` : ""}Scores with ${binding.version.name} version ${binding.version.version} (${definition.model}) ${where}; deployed by modelsql.`;
+  const body = compiledGraph ? compiledBody(binding, compiledGraph) : aiQueryCall(binding, values);
   return [
     `CREATE OR REPLACE FUNCTION ${ucFunctionName(definition)}(`,
     parameters.join(",\n"),
     `)`,
     `RETURNS ${DATABRICKS.sqlType(returnTypeOf(binding))}`,
     `COMMENT ${DATABRICKS.quoteString(comment)}`,
-    `RETURN ${aiQueryCall(binding, values)}`,
+    `RETURN ${body}`,
   ].join("\n");
+}
+
+/**
+ * The body of a function on the compiled route: the model compiled to Spark SQL over the
+ * function's parameters, with the NULL policy raising NULL_PREDICTION_INPUT as ai_query's does.
+ */
+function compiledBody(binding: FunctionBinding, graph: MlGraph): string {
+  const name = binding.definition.name;
+  return compileFunctionSql(binding, graph, DATABRICKS, {
+    argument: (index) => DATABRICKS.identifier(binding.inputs[index]?.parameter.name as string),
+    failOnNull: (parameter) =>
+      `raise_error(${DATABRICKS.quoteString(`[NULL_PREDICTION_INPUT] ${name} got NULL for parameter ${parameter}, and its definition says on_null: fail`)})`,
+  });
+}
+
+/**
+ * The graph a function on the compiled route deploys, once its version has passed the parity
+ * check (made now if it was not recorded); a version that did not pass cannot deploy that way.
+ */
+async function compiledGraphFor(workspace: Workspace, binding: FunctionBinding): Promise<MlGraph> {
+  const check = await checkVersion(workspace.compiledRoutes, binding.version);
+  if (check.outcome !== "passed") {
+    throw new ModelSqlError(
+      "UNSUPPORTED_FEATURE",
+      `${binding.definition.name} cannot deploy as compiled SQL: ${describeCheck(check)}`,
+      {
+        hint: "Deploy it through a serving endpoint instead: set databricks.route to uc_function or ai_query.",
+      },
+    );
+  }
+  return readMlGraph(readFileSync(path.join(binding.version.artifactDirectory, binding.version.onnxFile)));
 }
 
 function endpointConfiguration(binding: FunctionBinding): EndpointConfiguration {
@@ -150,6 +192,12 @@ export async function planDeployment(
         object: name,
         reason: bound.failure?.message.split("\n")[0] ?? "it has no model version",
       });
+      continue;
+    }
+    if (routingOf(bound.definition).route === "sql") {
+      // No endpoint: the warehouse itself computes the model.
+      const graph = await compiledGraphFor(workspace, bound.binding);
+      statements.push({ kind: "function", object: name, sql: functionDdl(bound.binding, graph) });
       continue;
     }
     statements.push({ kind: "function", object: name, sql: functionDdl(bound.binding) });

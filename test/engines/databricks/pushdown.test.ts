@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planDeployment } from "../../../src/engines/databricks/deployment-plan.js";
 import { localAiQueryHook } from "../../../src/engines/databricks/local-ai-query.js";
 import { pushDown } from "../../../src/engines/databricks/pushdown-rewrite.js";
+import { checkVersion } from "../../../src/engines/duckdb/compiled-routes.js";
 import { LocalSession } from "../../../src/engines/duckdb/local-session.js";
+import { COMPILER_VERSION } from "../../../src/sql/compile/graph-compiler.js";
 import { DATABRICKS } from "../../../src/sql/dialects/databricks-dialect.js";
 import { DUCKDB } from "../../../src/sql/dialects/duckdb-dialect.js";
 import { translateSql } from "../../../src/sql/rewrite/dialect-translation.js";
@@ -30,6 +32,17 @@ beforeAll(async () => {
   await addFunction(example.workspace, {
     name: "main.ml.predict_churn_inline",
     databricks: { route: "ai_query" },
+  });
+  // Both example versions compiled to SQL on the warehouse: no serving endpoint.
+  await addFunction(example.workspace, {
+    name: "main.ml.churn_compiled_v1",
+    model: "models:/main.ml.churn/1",
+    route: "sql",
+  });
+  await addFunction(example.workspace, {
+    name: "main.ml.churn_compiled_v2",
+    model: "models:/main.ml.churn/2",
+    route: "sql",
   });
 });
 afterAll(() => example.cleanup());
@@ -233,6 +246,75 @@ describe("deployment plan", () => {
       );
     } finally {
       analyst.close();
+    }
+  });
+});
+
+describe("the compiled route on Databricks", () => {
+  it("pushes the call down to the Unity Catalog function, with no serving endpoint", async () => {
+    const result = await pushed(
+      "SELECT customer_id, churn_compiled_v1(features) AS p FROM customer_features",
+    );
+    expect(result.databricksSql).toBe(
+      `SELECT customer_id, main.ml.churn_compiled_v1(${STRUCT_SPREAD}) AS p FROM main.sales.customer_features`,
+    );
+    expect(result.routes.map((route) => route.route)).toEqual(["sql"]);
+  });
+
+  it.each([
+    ["main.ml.churn_compiled_v1", "churn_logreg_probability", 1],
+    ["main.ml.churn_compiled_v2", "churn_gbt_probability", 2],
+  ] as const)(
+    "deploys %s as a UC function whose body is the compiled model, equal to scikit-learn when run",
+    async (name, goldenColumn, version) => {
+      const plan = await planDeployment(session, example.workspace);
+      const ddl = plan.statements.find((statement) => statement.object === name)?.sql as string;
+      expect(ddl).toContain(
+        `Scores with main.ml.churn version ${version} (models:/main.ml.churn/${version}) compiled to SQL`,
+      );
+      expect(ddl).not.toContain("ai_query");
+      expect(plan.endpoints.map((endpoint) => endpoint.name)).not.toContain(
+        `modelsql-main-ml-${name.split(".")[2]}`,
+      );
+      expect(plan.deployed.map((entry) => entry.functionName)).not.toContain(name);
+      // The body reads the parameters by name; the customers table has columns of those names.
+      const body = ddl.slice(ddl.indexOf("\nRETURN ") + "\nRETURN ".length);
+      const rows = await session.queryRows(
+        translateSql(`SELECT customer_id, ${body} AS p FROM main.sales.customers`, DATABRICKS, DUCKDB),
+      );
+      const golden = new Map(goldenPredictions().map((row) => [row.customerID, row[goldenColumn]]));
+      expect(rows).toHaveLength(7043);
+      const largest = Math.max(
+        ...rows.map((row) => Math.abs((row.p as number) - (golden.get(row.customer_id as string) as number))),
+      );
+      expect(largest).toBeLessThan(1e-5);
+    },
+  );
+
+  it("refuses to deploy a model that has no compiled SQL as compiled SQL, saying why", async () => {
+    example.workspace.compiledRoutes.put(
+      (await example.workspace.registry.getVersion("main.ml.churn", 1)).artifactHash,
+      "model.onnx",
+      COMPILER_VERSION,
+      {
+        outcome: "failed",
+        reason: "3 values differ from ONNX Runtime by more than 0.00001 on 10,004 rows",
+        sampleRows: 10004,
+        largestDifference: 0.5,
+        mismatchedValues: 3,
+        measuredRows: 0,
+        sqlRowsPerSecond: null,
+        onnxRowsPerSecond: null,
+        checkedAt: new Date(),
+      },
+    );
+    try {
+      await expect(planDeployment(session, example.workspace)).rejects.toThrow(
+        /^\[UNSUPPORTED_FEATURE\] main\.ml\.churn_compiled_v1 cannot deploy as compiled SQL: compiled SQL is not offered: 3 values differ/,
+      );
+    } finally {
+      const version = await example.workspace.registry.getVersion("main.ml.churn", 1);
+      await checkVersion(example.workspace.compiledRoutes, version, { recheck: true });
     }
   });
 });
