@@ -13,11 +13,7 @@ import path from "node:path";
 import { LocalSession } from "../src/engines/duckdb/local-session.js";
 import { buildExampleWorkspace, PACKAGE_ROOT } from "../src/example-workspace.js";
 import { openWorkspace } from "../src/workspace.js";
-
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
-}
+import { option } from "./bench-options.js";
 
 function run(args: string[]): Promise<{ code: number | null; stderr: string; seconds: number }> {
   return new Promise((resolve, reject) => {

@@ -25,6 +25,7 @@ import { readFunctionDefinitionFile } from "../src/functions/function-definition
 import { columnShape } from "../src/models/column-tensor.js";
 import { OnnxModel } from "../src/models/onnx-model.js";
 import { openWorkspace } from "../src/workspace.js";
+import { medianSeconds, option } from "./bench-options.js";
 
 const COLUMNS = [
   "gender",
@@ -49,31 +50,13 @@ const COLUMNS = [
 ];
 const CHUNK = 2048;
 
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
-}
-
 const rows = option("rows", 1_000_000);
 const threads = option("threads", availableParallelism());
 const rowAtATimeRows = option("row-at-a-time-rows", 20_000);
 const repeats = option("repeats", 3);
 const duckdbThreads = option("duckdb-threads", 0);
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-}
-
-async function timed(work: () => Promise<unknown> | unknown): Promise<number> {
-  const times: number[] = [];
-  for (let index = 0; index < repeats; index += 1) {
-    const start = performance.now();
-    await work();
-    times.push((performance.now() - start) / 1000);
-  }
-  return median(times);
-}
+const timed = (work: () => Promise<unknown> | unknown) => medianSeconds(repeats, work);
 
 async function main(): Promise<void> {
   const parent = mkdtempSync(path.join(tmpdir(), "modelsql-bench-"));

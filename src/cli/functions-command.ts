@@ -4,7 +4,9 @@ import type { StoredFunction } from "../functions/function-catalog.js";
 import { createFunction } from "../functions/function-creation.js";
 import { describeReturn } from "../functions/function-definition.js";
 import { readFunctionDefinitionFile } from "../functions/function-definition-file.js";
+import { chooseRoute } from "../functions/route-choice.js";
 import { resolveModelUri } from "../registry/model-uri-resolution.js";
+import { COMPILER_VERSION } from "../sql/compile/graph-compiler.js";
 import { outputFormat, withWorkspace } from "./cli-context.js";
 import { printFields, printJson, printTable } from "./output.js";
 
@@ -75,13 +77,23 @@ export function addFunctionsCommand(program: Command): void {
         const stored = workspace.functions.get(canonicalThreeLevelName(name, "function"));
         const { definition } = stored;
         let bound: string;
+        let route = "-";
         try {
-          bound = String((await resolveModelUri(workspace.registry, definition.model)).version);
+          const version = await resolveModelUri(workspace.registry, definition.model);
+          bound = String(version.version);
+          // The recorded check of the version it resolves to; sessions check a version not yet checked.
+          const check = workspace.compiledRoutes.get(
+            version.artifactHash,
+            version.onnxFile,
+            COMPILER_VERSION,
+          );
+          const choice = chooseRoute(definition.route ?? "auto", check);
+          route = `${choice.route} (${choice.reason})`;
         } catch (error) {
           bound = `unresolved: ${error instanceof Error ? error.message : String(error)}`;
         }
         if (outputFormat(self) === "json") {
-          printJson(asJson(stored, /^\d+$/.test(bound) ? Number(bound) : bound));
+          printJson({ ...asJson(stored, /^\d+$/.test(bound) ? Number(bound) : bound), route });
           return;
         }
         printFields([
@@ -89,6 +101,7 @@ export function addFunctionsCommand(program: Command): void {
           ["Description", definition.description],
           ["Model", definition.model],
           ["Version now", bound],
+          ["Route", route],
           ["Returns", describeReturn(definition.returns)],
           ["On NULL", definition.onNull === "fail" ? "fail the statement" : "return NULL for the row"],
           ["Created", `${stored.createdAt.toISOString()} by ${stored.createdBy}`],

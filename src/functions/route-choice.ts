@@ -34,7 +34,10 @@ export function describeCheck(check: CompiledRouteCheck): string {
 export function chooseRoute(requested: ScoringRoute, check: CompiledRouteCheck | undefined): RouteChoice {
   if (requested === "onnx") return { route: "onnx", reason: "route: onnx in the definition" };
   if (!check) return { route: "onnx", reason: "the compiled route has not been checked for this version" };
-  if (check.outcome !== "passed") return { route: "onnx", reason: describeCheck(check) };
+  if (check.outcome !== "passed") {
+    const prefix = requested === "sql" ? "route: sql in the definition, but " : "";
+    return { route: "onnx", reason: `${prefix}${describeCheck(check)}` };
+  }
   if (requested === "sql")
     return { route: "sql", reason: `route: sql in the definition; ${describeCheck(check)}` };
   const timed = `compiled SQL ${rate(check.sqlRowsPerSecond)} vs ONNX UDF ${rate(check.onnxRowsPerSecond)} over ${check.measuredRows.toLocaleString("en-US")} rows`;

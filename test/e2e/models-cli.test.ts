@@ -2,7 +2,11 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GRADIENT_BOOSTED_TREES_DIRECTORY, LOGISTIC_REGRESSION_DIRECTORY } from "../helpers/example-data.js";
+import {
+  GRADIENT_BOOSTED_TREES_DIRECTORY,
+  LOGISTIC_REGRESSION_DIRECTORY,
+  REPOSITORY_ROOT,
+} from "../helpers/example-data.js";
 import { runCli } from "../helpers/run-cli.js";
 
 let parent: string;
@@ -139,5 +143,50 @@ describe("modelsql init and models, as a user runs them", () => {
     const run = await runCli(workspace, ["models", "register", "main.ml.churn"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/missing required argument 'path'/);
+  });
+});
+
+describe("compiled SQL from the command line", () => {
+  it("register reports the parity check; describe shows it", async () => {
+    const svm = path.join(REPOSITORY_ROOT, "test/fixtures/models/compile/churn_svm.onnx");
+    const registered = await succeed("models", "register", "main.ml.churn_svm", svm);
+    expect(registered).toMatch(
+      /\nCompiled SQL route: unsupported: no compiled SQL: The ONNX operator ai\.onnx\.ml\.SVMClassifier has no SQL form in modelsql yet\.\n$/,
+    );
+    const described = await succeed("models", "describe", "main.ml.churn/1");
+    expect(described).toMatch(
+      /Compiled SQL: +passed: compiled SQL equal to ONNX Runtime on 10,004 rows \(largest difference [\d.]+e-\d+\); timed over 100,040 rows: compiled SQL [\d,]+ rows\/s, ONNX UDF [\d,]+ rows\/s/,
+    );
+  });
+
+  it("compile prints the check and each output's SQL for both dialects", async () => {
+    const printed = await succeed("models", "compile", "main.ml.churn/1");
+    expect(printed).toMatch(/^main\.ml\.churn\/1: passed: compiled SQL equal to ONNX Runtime on 10,004 rows/);
+    for (const dialect of ["duckdb", "databricks"]) {
+      for (const output of ["label", "probabilities[0]", "probabilities[1]"])
+        expect(printed).toContain(
+          `\n-- ${dialect}: output ${output}, over columns named as the model's inputs\n`,
+        );
+    }
+    // Each dialect quotes the model's input names its own way.
+    expect(printed).toContain(`CASE WHEN "gender" = 'Female' THEN 1e0 ELSE 0e0 END`);
+    expect(printed).toContain("CASE WHEN `gender` = 'Female' THEN 1e0 ELSE 0e0 END");
+    const json = JSON.parse(
+      await succeed("models", "compile", "main.ml.churn/2", "--no-sql", "--format", "json"),
+    );
+    expect(json.check.outcome).toBe("passed");
+    expect(json.check.sampleRows).toBe(10_004);
+    expect(json.sql).toEqual([]);
+  });
+
+  it("compile names a version, not a model, and a model without SQL form says why", async () => {
+    const bare = await runCli(workspace, ["models", "compile", "main.ml.churn"]);
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toMatch(
+      /^\[INVALID_PARAMETER_VALUE\] 'main\.ml\.churn' names a model, not one version\./,
+    );
+    expect(await succeed("models", "compile", "main.ml.churn_svm/1")).toMatch(
+      /^main\.ml\.churn_svm\/1: unsupported: no compiled SQL: The ONNX operator ai\.onnx\.ml\.SVMClassifier/,
+    );
   });
 });

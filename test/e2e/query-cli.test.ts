@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
@@ -148,3 +148,48 @@ it("functions create, list, describe and drop", async () => {
   expect(gone.code).toBe(1);
   expect(gone.stderr).toMatch(/^\[UNRESOLVED_ROUTINE\]/);
 });
+
+it.each([
+  [1, "churn_logreg_probability"],
+  [2, "churn_gbt_probability"],
+] as const)(
+  "route: sql scores all 7043 customers through `modelsql query` with version %i compiled to SQL, as scikit-learn does",
+  async (version, goldenColumn) => {
+    const yaml = readFileSync(path.join(REPOSITORY_ROOT, "udfs/predict_churn.yaml"), "utf8")
+      .replace("name: main.ml.predict_churn", `name: main.ml.churn_sql_v${version}`)
+      .replace(
+        "model: models:/main.ml.churn@champion",
+        `model: models:/main.ml.churn/${version}\nroute: sql`,
+      );
+    const file = path.join(parent, `churn_sql_v${version}.yaml`);
+    writeFileSync(file, yaml);
+    expect((await runCli(workspace, ["functions", "create", file])).code).toBe(0);
+    const described = await runCli(workspace, ["functions", "describe", `main.ml.churn_sql_v${version}`]);
+    expect(described.stdout).toMatch(
+      /\nRoute: +sql \(route: sql in the definition; compiled SQL equal to ONNX Runtime/,
+    );
+    const result = await runCli(workspace, [
+      "query",
+      `SELECT customer_id, churn_sql_v${version}(features) AS p FROM customer_features`,
+      "--format",
+      "csv",
+    ]);
+    expect(result.code).toBe(0);
+    const rows = parse(result.stdout, { columns: true }) as { customer_id: string; p: string }[];
+    const golden = new Map(goldenPredictions().map((row) => [row.customerID, row[goldenColumn]]));
+    expect(rows).toHaveLength(7043);
+    const largest = Math.max(
+      ...rows.map((row) => Math.abs(Number(row.p) - (golden.get(row.customer_id) as number))),
+    );
+    expect(largest).toBeLessThan(1e-5);
+    const explained = await runCli(workspace, [
+      "explain",
+      `SELECT churn_sql_v${version}(features) FROM customer_features`,
+    ]);
+    expect(explained.stdout).toMatch(
+      new RegExp(
+        `main\\.ml\\.churn_sql_v${version} +models:/main\\.ml\\.churn/${version} +${version} +sql +route: sql in the definition`,
+      ),
+    );
+  },
+);

@@ -60,11 +60,13 @@ def _start_session():
         .config("spark.sql.warehouse.dir", os.path.join(scratch, "warehouse"))
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.driver.memory", "1g")
+        .config("spark.driver.memory", "2g")
         # Measured on 2 cores: the C1 compiler alone halves the per-statement parse time for test-
         # sized workloads (~0.7 ms instead of ~1.4 ms for hundreds of parses; C2 never pays off), and
         # the serial collector keeps GC threads from competing with the test runner.
-        .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+        # A large stack: Spark's parser and planner recurse once per level of a compiled tree's
+        # nested CASE.
+        .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss64m")
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
@@ -144,8 +146,11 @@ def main():
             # a translation means the same on Spark's engine as on DuckDB's. toJSON leaves out null
             # fields; the client reads a missing column as null.
             try:
-                rows = [json.loads(row) for row in spark.sql(sql).toJSON().collect()]
-                columns = list(spark.sql(sql).columns)
+                # One DataFrame: parsing and planning a large statement (a compiled model) twice
+                # would double its cost.
+                frame = spark.sql(sql)
+                rows = [json.loads(row) for row in frame.toJSON().collect()]
+                columns = list(frame.columns)
                 send({"id": request_id, "ok": True, "rows": rows, "columns": columns})
             except Py4JJavaError as error:
                 send(_failure(request_id, error.java_exception))

@@ -22,11 +22,9 @@ export function argmaxLabel(
   values: readonly string[],
   labels: readonly (string | number)[],
 ): string {
-  return argmax(
-    values,
-    // Integer labels stay integers (a label output is int64), text labels are quoted.
-    labels.map((label) => (typeof label === "number" ? String(label) : sql.text(label))),
-  );
+  // Integer labels stay integers (a label output is int64), text labels are quoted.
+  const results = labels.map((label) => (typeof label === "number" ? String(label) : sql.text(label)));
+  return sql.shared(values, (shared) => argmax(shared, results));
 }
 
 /**

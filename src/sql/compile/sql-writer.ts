@@ -7,8 +7,34 @@ import type { ScalarTypeName } from "../dialects/sql-type.js";
  * the same in DuckDB and Spark SQL; that was checked by running both forms of every test model
  * (test/sql/compile on DuckDB, test/spark on pyspark) against ONNX Runtime.
  */
+/** Above this many characters an expression that repeats its inputs binds them once instead. */
+const SHARE_ABOVE = 20_000;
+
 export class SqlWriter {
+  private lets = 0;
+
   constructor(readonly dialect: Dialect) {}
+
+  /**
+   * `body` over `values`, each value computed once. SQL has no LET inside an expression, and a
+   * body that names a large value several times (an argmax over class probabilities, a softmax)
+   * would repeat it: a label over three forests' probabilities came to 750,000 characters, which
+   * took Spark's parser 7.6 s and its planner minutes. Above SHARE_ABOVE characters the values
+   * are bound as the fields of a one-element list's STRUCT, read by a lambda; both engines
+   * evaluate the STRUCT once per row.
+   */
+  shared(values: readonly string[], body: (references: readonly string[]) => string): string {
+    const inline = body(values);
+    if (inline.length < SHARE_ABOVE) return inline;
+    const name = `modelsql_let_${this.lets}`;
+    this.lets += 1;
+    const fields = values.map((value, index) => ({ name: `v${index}`, value }));
+    const inner = body(fields.map((field) => `${name}.${field.name}`));
+    const struct = this.dialect.sqlStruct(fields);
+    return this.dialect.name === "duckdb"
+      ? `list_transform([${struct}], lambda ${name}: ${inner})[1]`
+      : `transform(array(${struct}), ${name} -> ${inner})[0]`;
+  }
 
   /**
    * A number, exactly: float32 attributes print as the double they are. Exponent form, because

@@ -12,6 +12,7 @@ import {
   telcoCustomers,
 } from "../../helpers/example-data.js";
 import { runOnnxRuntime } from "./ort-reference.js";
+import { COMPILED_TEST_MODELS, UNCOMPILABLE_MODEL } from "./test-models.js";
 
 /**
  * Every operator family skl2onnx emits for scikit-learn pipelines, compiled to DuckDB SQL and
@@ -20,7 +21,6 @@ import { runOnnxRuntime } from "./ort-reference.js";
  * the value's size for regressions, whose outputs are in dollars), labels equal.
  */
 const CSV = path.join(REPOSITORY_ROOT, "examples/data/telco_churn.csv");
-const FIXTURES = path.join(REPOSITORY_ROOT, "test/fixtures/models/compile");
 const TEXT = 8;
 const INT64 = 7;
 
@@ -71,27 +71,7 @@ function normalized(value: unknown): unknown {
   return typeof value === "bigint" ? Number(value) : value;
 }
 
-const MODELS = [
-  ["churn_logreg", path.join(EXAMPLE_MODELS, "churn_logreg/model.onnx"), "LinearClassifier, LOGISTIC"],
-  [
-    "churn_gbt",
-    path.join(EXAMPLE_MODELS, "churn_gbt/model.onnx"),
-    "TreeEnsembleClassifier, binary, LOGISTIC",
-  ],
-  ["contract_forest", path.join(FIXTURES, "contract_forest.onnx"), "random forest, 3 text classes"],
-  ["contract_logreg", path.join(FIXTURES, "contract_logreg.onnx"), "LinearClassifier SOFTMAX + Normalizer"],
-  [
-    "churn_logreg_double",
-    path.join(FIXTURES, "churn_logreg_double.onnx"),
-    "MatMul, Add, Sigmoid, feature selection",
-  ],
-  ["churn_histgbt", path.join(FIXTURES, "churn_histgbt.onnx"), "missing values tracked by the trees"],
-  ["charges_linear", path.join(FIXTURES, "charges_linear.onnx"), "LinearRegressor"],
-  ["charges_gbt", path.join(FIXTURES, "charges_gbt.onnx"), "TreeEnsembleRegressor, gradient boosting"],
-  ["charges_forest", path.join(FIXTURES, "charges_forest.onnx"), "TreeEnsembleRegressor, random forest"],
-] as const;
-
-describe.each(MODELS)("%s compiled to DuckDB SQL (%s)", (_name, file) => {
+describe.each(COMPILED_TEST_MODELS)("%s compiled to DuckDB SQL (%s)", (_name, file) => {
   it("equals ONNX Runtime on all 7043 customers", async () => {
     const { outputs, graph } = await compiledRows(file);
     const expected = await runOnnxRuntime(file, graph, telcoCustomers());
@@ -136,7 +116,7 @@ describe.each([
 });
 
 it("names the operator it cannot compile", () => {
-  const graph = readMlGraph(readFileSync(path.join(FIXTURES, "churn_svm.onnx")));
+  const graph = readMlGraph(readFileSync(UNCOMPILABLE_MODEL));
   expect(() => compileGraph(graph, inputColumn(graph), DUCKDB)).toThrow(
     /\[UNSUPPORTED_FEATURE\] The ONNX operator ai\.onnx\.ml\.SVMClassifier has no SQL form/,
   );

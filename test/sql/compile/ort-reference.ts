@@ -8,20 +8,22 @@ const INT64 = 7;
 const FLOAT = 1;
 const DOUBLE = 11;
 
-/** A Telco CSV cell as the model input it feeds (a blank number is missing: NaN). */
-function number(text: string | undefined): number {
-  return text === undefined || text.trim() === "" ? Number.NaN : Number(text);
+/** A CSV cell or generated value as a number input (blank or NULL is missing: NaN). */
+function number(value: unknown): number {
+  if (value === null || value === undefined) return Number.NaN;
+  if (typeof value === "string" && value.trim() === "") return Number.NaN;
+  return Number(value);
 }
 
 /**
- * The model run directly by ONNX Runtime on rows of the Telco CSV: the independent reference the
- * compiled SQL is checked against. Returns each output as an array of per-row values (a row of
+ * The model run directly by ONNX Runtime on rows (of the Telco CSV, or generated): the
+ * independent reference the compiled SQL is checked against. Returns each output as an array of per-row values (a row of
  * several columns is an array).
  */
 export async function runOnnxRuntime(
   modelFile: string,
   graph: MlGraph,
-  rows: readonly Record<string, string>[],
+  rows: readonly Record<string, unknown>[],
 ): Promise<Map<string, unknown[]>> {
   const feeds: Record<string, ort.Tensor> = {};
   for (const name of graph.inputs) {
@@ -30,13 +32,15 @@ export async function runOnnxRuntime(
     if (type === STRING)
       feeds[name] = new ort.Tensor(
         "string",
-        values.map((value) => value ?? ""),
+        values.map((value) => String(value ?? "")),
         [rows.length],
       );
     else if (type === INT64)
-      feeds[name] = new ort.Tensor("int64", BigInt64Array.from(values.map((value) => BigInt(value ?? 0))), [
-        rows.length,
-      ]);
+      feeds[name] = new ort.Tensor(
+        "int64",
+        BigInt64Array.from(values.map((value) => BigInt(Math.trunc(Number(value ?? 0))))),
+        [rows.length],
+      );
     else if (type === FLOAT)
       feeds[name] = new ort.Tensor("float32", Float32Array.from(values.map(number)), [rows.length]);
     else if (type === DOUBLE)

@@ -1,0 +1,26 @@
+/** Shared by the benchmarks: numeric command-line options and median timing. */
+
+/** `--name N` from the command line, or `fallback`. */
+export function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+/** The median of `repeats` runs of `work`, in seconds. */
+export async function medianSeconds(
+  repeats: number,
+  work: () => Promise<unknown> | unknown,
+): Promise<number> {
+  const times: number[] = [];
+  for (let index = 0; index < repeats; index += 1) {
+    const start = performance.now();
+    await work();
+    times.push((performance.now() - start) / 1000);
+  }
+  return median(times);
+}
