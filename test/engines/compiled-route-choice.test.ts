@@ -5,6 +5,7 @@ import { checkCompiledRoute, PARITY_SAMPLE_ROWS } from "../../src/engines/duckdb
 import { checkVersion } from "../../src/engines/duckdb/compiled-routes.js";
 import { chooseRoute } from "../../src/functions/route-choice.js";
 import { OnnxModel } from "../../src/models/onnx-model.js";
+import type { ModelVersion } from "../../src/registry/model-registry.js";
 import { COMPILER_VERSION } from "../../src/sql/compile/graph-compiler.js";
 import { readMlGraph } from "../../src/sql/compile/onnx-ml-nodes.js";
 import { telcoCustomers } from "../helpers/example-data.js";
@@ -43,14 +44,15 @@ beforeAll(async () => {
 });
 afterAll(() => example?.cleanup());
 
+/** The check the workspace recorded for a version's artifact (with this compiler). */
+function recordedCheck(version: ModelVersion) {
+  return example.workspace.compiledRoutes.get(version.artifactHash, version.onnxFile, COMPILER_VERSION);
+}
+
 describe("a model with an operator the compiler does not know", () => {
   it("registers, and its check records why it has no SQL route", async () => {
     const version = await example.workspace.registry.getVersion("main.ml.churn_svm", 1);
-    const check = example.workspace.compiledRoutes.get(
-      version.artifactHash,
-      version.onnxFile,
-      COMPILER_VERSION,
-    );
+    const check = recordedCheck(version);
     expect(check?.outcome).toBe("unsupported");
     expect(check?.reason).toMatch(/The ONNX operator ai\.onnx\.ml\.SVMClassifier has no SQL form/);
   });
@@ -85,11 +87,7 @@ describe("the parity check", () => {
   it("runs on the input example plus at least 10,000 generated rows, and passes for the example models", async () => {
     for (const number of [1, 2]) {
       const version = await example.workspace.registry.getVersion("main.ml.churn", number);
-      const check = example.workspace.compiledRoutes.get(
-        version.artifactHash,
-        version.onnxFile,
-        COMPILER_VERSION,
-      );
+      const check = recordedCheck(version);
       expect(check?.outcome).toBe("passed");
       expect(check?.sampleRows).toBe(PARITY_SAMPLE_ROWS + 4);
       expect(check?.largestDifference).toBeLessThan(1e-5);
@@ -143,11 +141,7 @@ describe("route: auto", () => {
     );
     for (const [index, number] of [1, 2].entries()) {
       const version = await example.workspace.registry.getVersion("main.ml.churn", number);
-      const check = example.workspace.compiledRoutes.get(
-        version.artifactHash,
-        version.onnxFile,
-        COMPILER_VERSION,
-      );
+      const check = recordedCheck(version);
       const faster = (check?.sqlRowsPerSecond as number) > (check?.onnxRowsPerSecond as number);
       expect(explained?.modelVersions[index]?.route).toBe(faster ? "sql" : "onnx");
       expect(explained?.modelVersions[index]?.routeReason).toMatch(
@@ -160,17 +154,10 @@ describe("route: auto", () => {
 
   it("a new session reads the recorded check rather than checking again", async () => {
     const version = await example.workspace.registry.getVersion("main.ml.churn", 1);
-    const recorded = example.workspace.compiledRoutes.get(
-      version.artifactHash,
-      version.onnxFile,
-      COMPILER_VERSION,
-    );
+    const recorded = recordedCheck(version);
     expect(recorded).toBeDefined();
     const session = await example.openSession();
     await session.explain("SELECT churn_auto_v1(features) FROM customer_features");
-    expect(
-      example.workspace.compiledRoutes.get(version.artifactHash, version.onnxFile, COMPILER_VERSION)
-        ?.checkedAt,
-    ).toEqual(recorded?.checkedAt);
+    expect(recordedCheck(version)?.checkedAt).toEqual(recorded?.checkedAt);
   });
 });

@@ -8,7 +8,7 @@ import type { OnnxModel } from "../../models/onnx-model.js";
 import type { CompiledRouteCheck } from "../../registry/compiled-route-store.js";
 import type { ModelVersion } from "../../registry/model-registry.js";
 import { type CompiledGraph, compileGraph } from "../../sql/compile/graph-compiler.js";
-import { readMlGraph } from "../../sql/compile/onnx-ml-nodes.js";
+import { type MlGraph, readMlGraph } from "../../sql/compile/onnx-ml-nodes.js";
 import { generateParitySample, type SampleInput, type SampleRow } from "../../sql/compile/parity-sample.js";
 import { DATABRICKS } from "../../sql/dialects/databricks-dialect.js";
 import { DUCKDB } from "../../sql/dialects/duckdb-dialect.js";
@@ -108,6 +108,39 @@ function seedOf(hash: string): number {
 }
 
 /**
+ * The rows a version's parity check runs on, and the graph inputs they feed: the version's input
+ * example plus PARITY_SAMPLE_ROWS rows generated from its graph, seeded by its artifact hash, so
+ * the same version always gets the same rows (the Spark suite runs the Databricks form on them).
+ * `compiled` is the graph compiled for DuckDB over the sample's column names, whose comparisons
+ * say which values to try.
+ */
+export function paritySampleOf(
+  version: ModelVersion,
+  graph: MlGraph,
+  compiled: CompiledGraph = compileGraph(graph, (name) => `"${column(graph.inputs.indexOf(name))}"`, DUCKDB),
+): { inputs: SampleInput[]; sample: SampleRow[] } {
+  const optional = new Set(
+    (version.signature?.inputs ?? [])
+      .filter((spec) => (spec as { required?: boolean }).required === false)
+      .flatMap((spec) => (spec.name ? [spec.name] : [])),
+  );
+  const inputs: SampleInput[] = graph.inputs.map((name) => ({
+    name,
+    elementType: graph.inputTypes.get(name) ?? 0,
+    optional: optional.has(name),
+  }));
+  const sample = generateParitySample({
+    graph,
+    inputs,
+    markedSql: [...compiled.outputs.values()].flat().join("\n"),
+    example: readInputExample(version.artifactDirectory),
+    count: PARITY_SAMPLE_ROWS,
+    seed: seedOf(version.artifactHash),
+  });
+  return { inputs, sample };
+}
+
+/**
  * Checks a model version's compiled SQL against ONNX Runtime, and times both routes. The SQL
  * runs in a private in-memory DuckDB on the input example plus PARITY_SAMPLE_ROWS generated rows
  * (see parity-sample.ts); every graph output both produce is compared: numbers within 1e-5
@@ -139,16 +172,6 @@ export async function checkCompiledRoute(
   } catch (error) {
     return unsupported(describeCause(error).replace(/ SQLSTATE: \w+$/, ""));
   }
-  const optional = new Set(
-    (version.signature?.inputs ?? [])
-      .filter((spec) => (spec as { required?: boolean }).required === false)
-      .flatMap((spec) => (spec.name ? [spec.name] : [])),
-  );
-  const inputs: SampleInput[] = graph.inputs.map((name) => ({
-    name,
-    elementType: graph.inputTypes.get(name) ?? 0,
-    optional: optional.has(name),
-  }));
   const outputs = [...compiled.outputs].filter(([name]) =>
     model.modelInterface.outputs.some(
       (output) => output.name === name && output.elementType !== "non-tensor",
@@ -156,14 +179,7 @@ export async function checkCompiledRoute(
   );
   if (outputs.length === 0)
     return unsupported("No output of the compiled graph is an output ONNX Runtime returns.");
-  const sample = generateParitySample({
-    graph,
-    inputs,
-    markedSql: outputs.flatMap(([, columns]) => columns).join("\n"),
-    example: readInputExample(version.artifactDirectory),
-    count: PARITY_SAMPLE_ROWS,
-    seed: seedOf(version.artifactHash),
-  });
+  const { inputs, sample } = paritySampleOf(version, graph, compiled);
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   try {
