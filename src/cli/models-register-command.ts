@@ -37,7 +37,7 @@ export function addModelsRegisterCommand(models: Command): void {
             ...(options.description === undefined ? {} : { description: options.description }),
           });
           // The version is registered whatever the check finds: it decides the route, not the version.
-          const check = await checkVersion(workspace.compiledRoutes, version);
+          const check = await checkVersion(workspace.compiledRoutes, version).catch(() => undefined);
           if (outputFormat(command) === "json") {
             printJson({ ...version, compiledRoute: check });
           } else {

@@ -1,7 +1,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkCompiledRoute, PARITY_SAMPLE_ROWS } from "../../src/engines/duckdb/compiled-route-check.js";
+import {
+  checkCompiledRoute,
+  PARITY_SAMPLE_ROWS,
+  parityDifference,
+} from "../../src/engines/duckdb/compiled-route-check.js";
 import { checkVersion } from "../../src/engines/duckdb/compiled-routes.js";
 import { chooseRoute } from "../../src/functions/route-choice.js";
 import { OnnxModel } from "../../src/models/onnx-model.js";
@@ -160,4 +164,16 @@ describe("route: auto", () => {
     await session.explain("SELECT churn_auto_v1(features) FROM customer_features");
     expect(recordedCheck(version)?.checkedAt).toEqual(recorded?.checkedAt);
   });
+});
+
+it("compares values as the parity check must: NaN and infinities only with themselves, NULL with nothing", () => {
+  expect(parityDifference(0.3, Number.NaN)).toBe(Number.POSITIVE_INFINITY);
+  expect(parityDifference(Number.NaN, Number.NaN)).toBe(0);
+  expect(parityDifference(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY)).toBe(0);
+  expect(parityDifference(1e308, Number.POSITIVE_INFINITY)).toBe(Number.POSITIVE_INFINITY);
+  expect(parityDifference(null, 0.5)).toBe(Number.POSITIVE_INFINITY);
+  expect(parityDifference(0.5000001, 0.5)).toBeCloseTo(1e-7, 12);
+  expect(parityDifference(101.001, 101)).toBeCloseTo(0.001 / 101, 12);
+  expect(parityDifference("One year", "One year")).toBe(0);
+  expect(parityDifference("One year", "Two year")).toBeUndefined();
 });

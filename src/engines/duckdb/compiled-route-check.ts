@@ -93,11 +93,13 @@ function onnxValues(chunks: readonly Record<string, Tensor>[], name: string, wid
   return rows;
 }
 
-function differs(got: unknown, want: unknown): number | undefined {
+/** How far a compiled value is from ONNX Runtime's: relative beyond 1; undefined for a label that differs. */
+export function parityDifference(got: unknown, want: unknown): number | undefined {
   if (typeof want === "number") {
-    const value = Number(got);
-    if (Number.isNaN(want) && Number.isNaN(value)) return 0;
-    if (got === null || Number.isNaN(value)) return Number.POSITIVE_INFINITY;
+    const value = got === null ? Number.NaN : Number(got);
+    // NaN and the infinities match only themselves; a NULL matches nothing.
+    if (!Number.isFinite(want)) return got !== null && Object.is(value, want) ? 0 : Number.POSITIVE_INFINITY;
+    if (!Number.isFinite(value)) return Number.POSITIVE_INFINITY;
     return Math.abs(value - want) / Math.max(1, Math.abs(want));
   }
   return String(got) === String(want) ? 0 : undefined;
@@ -197,7 +199,7 @@ export async function checkCompiledRoute(
       const expected = onnxValues(onnxChunks, name, columns.length);
       sqlRows.forEach((row, index) => {
         columns.forEach((_, position) => {
-          const difference = differs(
+          const difference = parityDifference(
             typeof row[offset + position] === "bigint"
               ? Number(row[offset + position])
               : row[offset + position],

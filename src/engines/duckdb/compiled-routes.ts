@@ -1,3 +1,4 @@
+import { describeCause } from "../../errors.js";
 import { ModelSessionCache } from "../../models/model-session-cache.js";
 import type { CompiledRouteCheck, CompiledRouteStore } from "../../registry/compiled-route-store.js";
 import type { ModelVersion } from "../../registry/model-registry.js";
@@ -27,9 +28,30 @@ export class CompiledRoutes {
         return known;
       }
     }
-    const check = await checkCompiledRoute(version, this.sessions.sessionFor(version));
-    this.store.put(version.artifactHash, version.onnxFile, COMPILER_VERSION, check);
+    let check: CompiledRouteCheck;
+    try {
+      check = await checkCompiledRoute(version, this.sessions.sessionFor(version));
+    } catch (error) {
+      // A check that cannot run (the model does not load, DuckDB refuses the SQL) is a finding
+      // too: recorded, so that sessions do not run it again, and the version keeps the UDF.
+      check = {
+        outcome: "unsupported",
+        reason: `the check could not run: ${describeCause(error)}`,
+        sampleRows: 0,
+        largestDifference: null,
+        mismatchedValues: 0,
+        measuredRows: 0,
+        sqlRowsPerSecond: null,
+        onnxRowsPerSecond: null,
+        checkedAt: new Date(),
+      };
+    }
     this.checks.set(key, check);
+    try {
+      this.store.put(version.artifactHash, version.onnxFile, COMPILER_VERSION, check);
+    } catch {
+      // A read-only or busy store: this process keeps the finding; another will check again.
+    }
     return check;
   }
 }

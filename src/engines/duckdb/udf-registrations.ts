@@ -161,7 +161,16 @@ export class UdfRegistrations {
           binding = bindFunction(definition, version);
           targets = this.register(binding, this.sessions.sessionFor(version));
           route = await this.chooseRoute(binding);
-          if (route.route === "sql") targets = { ...targets, compiled: this.compiledBodies(binding) };
+          if (route.route === "sql") {
+            try {
+              targets = { ...targets, compiled: this.compiledBodies(binding) };
+            } catch (error) {
+              route = {
+                route: "onnx",
+                reason: `the compiled SQL could not be built: ${describeCause(error)}`,
+              };
+            }
+          }
         } catch (error) {
           binding = undefined;
           route = undefined;

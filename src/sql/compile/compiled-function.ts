@@ -51,7 +51,14 @@ export function compileFunctionSql(
     const [column] = output(binding.labelOutput?.name, "label");
     return sql.cast(column as string, binding.labelType === "STRING" ? "STRING" : "BIGINT");
   };
-  const probabilities = () => output(binding.probabilityOutput?.name, "probability");
+  const probabilities = () => {
+    const columns = output(binding.probabilityOutput?.name, "probability");
+    if (columns.length < binding.classLabels.length)
+      throw unsupported(
+        `a probability output of ${columns.length} columns for ${binding.classLabels.length} classes`,
+      );
+    return columns;
+  };
   let value: string;
   switch (binding.definition.returns.kind) {
     case "probability":

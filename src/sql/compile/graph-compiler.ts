@@ -19,7 +19,7 @@ const OPERATORS: Readonly<Record<string, CompileOperator>> = {
  * Bumped whenever compiled SQL may change, so that recorded parity checks (kept per artifact and
  * compiler version) are made again rather than trusted for SQL they did not see.
  */
-export const COMPILER_VERSION = 1;
+export const COMPILER_VERSION = 2;
 
 /** The ONNX operators the compiler has a SQL form for (ai.onnx and ai.onnx.ml). */
 export const COMPILABLE_OPERATORS: readonly string[] = Object.keys(OPERATORS).sort();

@@ -32,13 +32,13 @@ export const LINEAR_OPERATORS: Readonly<Record<string, CompileOperator>> = {
   LinearClassifier: (context) => {
     const labels = classLabels(context.node);
     const { raw, transformed } = linearScores(context);
-    // One score for two classes: ONNX Runtime gives the second class the score, the first 1 - p.
-    const probabilities =
-      raw.length === 1 && labels.length === 2
-        ? [`(1e0 - ${transformed[0]})`, transformed[0] as string]
-        : transformed;
+    // One score for two classes follows rules of its own in ONNX Runtime (skl2onnx writes two
+    // rows of coefficients instead); it is left to the UDF rather than guessed.
+    if (raw.length === 1 && labels.length === 2)
+      throw unsupported("LinearClassifier with one score for two classes");
     const sumsToOne = text(context.node, "post_transform", "NONE") === "SOFTMAX";
-    return [rows([argmaxLabel(context.sql, probabilities, labels)]), rows(probabilities, sumsToOne)];
+    // The label is the class of the largest raw score, as ONNX Runtime picks it.
+    return [rows([argmaxLabel(context.sql, raw, labels)]), rows(transformed, sumsToOne)];
   },
 
   LinearRegressor: (context) => [rows(linearScores(context).transformed)],

@@ -125,7 +125,14 @@ export function generateParitySample(options: {
     Object.fromEntries(
       inputs.map((input, index) => [
         input.name,
-        input.optional && random() < 0.05 ? null : (draw[index] as () => number | string)(),
+        // Only an optional float input reaches the model as missing (NaN); a NULL elsewhere
+        // never reaches it (the function's NULL policy answers first).
+        input.optional &&
+        !INTEGER_TYPES.has(input.elementType) &&
+        input.elementType !== STRING &&
+        random() < 0.05
+          ? null
+          : (draw[index] as () => number | string)(),
       ]),
     ),
   );

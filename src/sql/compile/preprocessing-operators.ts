@@ -87,7 +87,9 @@ export const PREPROCESSING_OPERATORS: Readonly<Record<string, CompileOperator>> 
     )[0] as number;
     return [
       rows(
-        columnsOf(inputs[0] as SqlTensor, "Imputer").map((column, index) => {
+        columnsOf(inputs[0] as SqlTensor, "Imputer").map((column, index, all) => {
+          if (imputed.length !== 1 && imputed.length !== all.length)
+            throw unsupported("Imputer whose imputed values do not match its columns");
           const missing = Number.isNaN(replaced)
             ? sql.missing(column)
             : `${column} = ${sql.number(replaced)}`;
@@ -102,9 +104,14 @@ export const PREPROCESSING_OPERATORS: Readonly<Record<string, CompileOperator>> 
     const scale = numbers(node, "scale", [1]);
     return [
       rows(
-        columnsOf(inputs[0] as SqlTensor, "Scaler").map(
-          (column, index) =>
-            `((${column} - ${sql.number(perColumn(offset, index))}) * ${sql.number(perColumn(scale, index))})`,
+        columnsOf(inputs[0] as SqlTensor, "Scaler").map((column, index) =>
+          // In float32 steps, as ONNX Runtime computes it: a difference or product of two
+          // float32 values is exact in double, so rounding each to FLOAT rounds as float32
+          // arithmetic does (a scaled value on a tree threshold then takes the same branch).
+          sql.cast(
+            `${sql.cast(`${column} - ${sql.number(perColumn(offset, index))}`, "FLOAT")} * ${sql.number(perColumn(scale, index))}`,
+            "FLOAT",
+          ),
         ),
       ),
     ];
@@ -125,7 +132,13 @@ export const PREPROCESSING_OPERATORS: Readonly<Record<string, CompileOperator>> 
             ? `greatest(${columns.join(", ")})`
             : undefined;
     if (!divisor) throw unsupported(`Normalizer with norm ${norm}`);
-    return [rows(columns.map((column) => `((${column}) / ${divisor})`))];
+    // A zero norm leaves the row as it is, as ONNX Runtime does (Spark in ANSI mode would fail
+    // on the division).
+    return [
+      rows(
+        columns.map((column) => `CASE WHEN ${divisor} = 0 THEN ${column} ELSE (${column}) / ${divisor} END`),
+      ),
+    ];
   },
 
   Binarizer: ({ node, inputs, sql }) => {

@@ -155,11 +155,18 @@ export const TREE_ENSEMBLE_OPERATORS: Readonly<Record<string, CompileOperator>> 
     const features = columnsOf(inputs[0] as SqlTensor, "TreeEnsembleClassifier");
     const targets = Math.max(...numbers(node, "class_ids")) + 1;
     const ensemble = readEnsemble(node, "class", targets);
-    const scores = rawScores(node, sql, ensemble, features);
+    // ONNX Runtime sums a float tree ensemble in float32: rounding the sum to FLOAT gives the
+    // label it gives where the double sum lands just past a cut (five of ten votes: 0.5).
+    const scores = rawScores(node, sql, ensemble, features).map((score) => sql.cast(score, "FLOAT"));
     const transform = text(node, "post_transform", "NONE");
     const transformed = postTransform(sql, transform, scores);
     if (!transformed) throw unsupported(`TreeEnsembleClassifier with post_transform ${transform}`);
     if (targets === 1 && labels.length === 2) {
+      // ONNX Runtime then writes [1 - s, s] of the raw score, without the transform.
+      if (ensemble.weightsAllPositive && transform !== "NONE")
+        throw unsupported(
+          `a binary TreeEnsembleClassifier of positive weights with post_transform ${transform}`,
+        );
       // Binary with one score, as ONNX Runtime finalizes it: the label from the raw score (over
       // 0.5 when every weight is positive, so the score is a probability; else over 0), the
       // probabilities [1 - p, p], or [-s, s] for raw scores that are not probabilities.
@@ -171,7 +178,9 @@ export const TREE_ENSEMBLE_OPERATORS: Readonly<Record<string, CompileOperator>> 
         transform === "NONE" && !ensemble.weightsAllPositive ? [`(-${p})`, p] : [`(1e0 - ${p})`, p];
       return [rows([label]), rows(probabilities)];
     }
-    return [rows([argmaxLabel(sql, transformed, labels)]), rows(transformed, transform === "SOFTMAX")];
+    // The label is the class of the largest raw score, as ONNX Runtime picks it (a transform can
+    // round two large scores to the same probability).
+    return [rows([argmaxLabel(sql, scores, labels)]), rows(transformed, transform === "SOFTMAX")];
 
     function argLabel(label: string | number | undefined): string {
       return typeof label === "number" ? String(label) : sql.text(String(label));
@@ -183,7 +192,8 @@ export const TREE_ENSEMBLE_OPERATORS: Readonly<Record<string, CompileOperator>> 
     const targets = numbers(node, "n_targets", [1])[0] as number;
     const ensemble = readEnsemble(node, "target", targets);
     const transform = text(node, "post_transform", "NONE");
-    const values = postTransform(sql, transform, rawScores(node, sql, ensemble, features));
+    const scores = rawScores(node, sql, ensemble, features).map((score) => sql.cast(score, "FLOAT"));
+    const values = postTransform(sql, transform, scores);
     if (!values) throw unsupported(`TreeEnsembleRegressor with post_transform ${transform}`);
     return [rows(values)];
   },
