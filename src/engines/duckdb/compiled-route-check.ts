@@ -109,6 +109,21 @@ function seedOf(hash: string): number {
   return Number.parseInt(hash.slice(0, 8), 16) || 1;
 }
 
+/** A check that found no compiled SQL to offer, and why. */
+export function unsupported(reason: string): CompiledRouteCheck {
+  return {
+    outcome: "unsupported",
+    reason,
+    sampleRows: 0,
+    largestDifference: null,
+    mismatchedValues: 0,
+    measuredRows: 0,
+    sqlRowsPerSecond: null,
+    onnxRowsPerSecond: null,
+    checkedAt: new Date(),
+  };
+}
+
 /**
  * The rows a version's parity check runs on, and the graph inputs they feed: the version's input
  * example plus PARITY_SAMPLE_ROWS rows generated from its graph, seeded by its artifact hash, so
@@ -154,17 +169,6 @@ export async function checkCompiledRoute(
   model: OnnxModel,
 ): Promise<CompiledRouteCheck> {
   const file = path.join(version.artifactDirectory, version.onnxFile);
-  const unsupported = (reason: string): CompiledRouteCheck => ({
-    outcome: "unsupported",
-    reason,
-    sampleRows: 0,
-    largestDifference: null,
-    mismatchedValues: 0,
-    measuredRows: 0,
-    sqlRowsPerSecond: null,
-    onnxRowsPerSecond: null,
-    checkedAt: new Date(),
-  });
   let graph: ReturnType<typeof readMlGraph>;
   let compiled: CompiledGraph;
   try {

@@ -3,7 +3,7 @@ import { ModelSessionCache } from "../../models/model-session-cache.js";
 import type { CompiledRouteCheck, CompiledRouteStore } from "../../registry/compiled-route-store.js";
 import type { ModelVersion } from "../../registry/model-registry.js";
 import { COMPILER_VERSION } from "../../sql/compile/graph-compiler.js";
-import { checkCompiledRoute } from "./compiled-route-check.js";
+import { checkCompiledRoute, unsupported } from "./compiled-route-check.js";
 
 /**
  * Each model version's compiled-route check: the one the workspace recorded (at registration, by
@@ -34,17 +34,7 @@ export class CompiledRoutes {
     } catch (error) {
       // A check that cannot run (the model does not load, DuckDB refuses the SQL) is a finding
       // too: recorded, so that sessions do not run it again, and the version keeps the UDF.
-      check = {
-        outcome: "unsupported",
-        reason: `the check could not run: ${describeCause(error)}`,
-        sampleRows: 0,
-        largestDifference: null,
-        mismatchedValues: 0,
-        measuredRows: 0,
-        sqlRowsPerSecond: null,
-        onnxRowsPerSecond: null,
-        checkedAt: new Date(),
-      };
+      check = unsupported(`the check could not run: ${describeCause(error)}`);
     }
     this.checks.set(key, check);
     try {
