@@ -6,6 +6,7 @@ import { WorkspaceSettings } from "./catalog/workspace-settings.js";
 import { DeploymentStore } from "./engines/databricks/deployment-store.js";
 import { ModelSqlError } from "./errors.js";
 import { FunctionCatalog } from "./functions/function-catalog.js";
+import { ApiTokenStore } from "./governance/api-token-store.js";
 import { Authorizer } from "./governance/authorization.js";
 import { GrantStore } from "./governance/grant-store.js";
 import { PrincipalStore } from "./governance/principal-store.js";
@@ -29,6 +30,8 @@ export interface Workspace {
   readonly grants: GrantStore;
   readonly authorizer: Authorizer;
   readonly deployments: DeploymentStore;
+  /** Bearer tokens for HTTP clients, each acting as a principal. */
+  readonly tokens: ApiTokenStore;
   /** Parity checks and timings of models compiled to SQL, per artifact. */
   readonly compiledRoutes: CompiledRouteStore;
   close(): void;
@@ -102,6 +105,7 @@ export function openWorkspace(directory: string): Workspace {
     authorizer: new Authorizer(principals, grants, resolvedOwner),
     deployments: new DeploymentStore(store),
     compiledRoutes: new CompiledRouteStore(store),
+    tokens: new ApiTokenStore(store, principals),
     close: () => store.close(),
   };
 }

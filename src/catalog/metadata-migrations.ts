@@ -122,4 +122,18 @@ export const METADATA_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (artifact_hash, onnx_file, compiler_version)
   );
   `,
+  // 6: bearer tokens for HTTP clients, each acting as one principal; only a hash is kept.
+  `
+  CREATE TABLE api_tokens (
+    id           TEXT PRIMARY KEY,
+    principal    TEXT NOT NULL REFERENCES principals (name),
+    token_sha256 TEXT NOT NULL UNIQUE,
+    name         TEXT,
+    created_by   TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    expires_at   INTEGER,
+    revoked_at   INTEGER,
+    last_used_at INTEGER
+  );
+  `,
 ];

@@ -9,6 +9,7 @@ import { addModelsCommand } from "./models-command.js";
 import { addPrincipalsCommand } from "./principals-command.js";
 import { addQueryCommand } from "./query-command.js";
 import { addScoreCommand } from "./score-command.js";
+import { addTokensCommand } from "./tokens-command.js";
 import { addTranslateCommand } from "./translate-command.js";
 
 /** Exit codes: 0 success, 1 an error with a class, 2 a command line commander could not parse. */
@@ -28,6 +29,7 @@ function buildProgram(): Command {
   addModelsCommand(program);
   addFunctionsCommand(program);
   addPrincipalsCommand(program);
+  addTokensCommand(program);
   addQueryCommand(program);
   addScoreCommand(program);
   addExplainCommand(program);
