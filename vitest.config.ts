@@ -5,7 +5,13 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // Suites with real counterparts of their own (pyspark's parser, a real warehouse) have npm
     // scripts of their own: test:spark, test:databricks-live.
-    exclude: ["**/node_modules/**", "**/*.spark.test.ts", "**/*.live.test.ts", "**/.venv/**"],
+    exclude: [
+      "**/node_modules/**",
+      "**/*.spark.test.ts",
+      "**/*.mlflow.test.ts",
+      "**/*.live.test.ts",
+      "**/.venv/**",
+    ],
     // Native addons (ONNX Runtime, SQLite) are safest in forked processes, one file each.
     pool: "forks",
     globalSetup: ["test/helpers/example-template.ts"],

@@ -1,0 +1,259 @@
+import { z } from "zod";
+import { describeCause, type ErrorClass, ModelSqlError } from "../../errors.js";
+import {
+  artifactListSchema,
+  type MlflowModelVersion,
+  type MlflowRegisteredModel,
+  mlflowErrorSchema,
+  modelVersionSchema,
+  registeredModelSchema,
+} from "./mlflow-schemas.js";
+
+/** How to reach an MLflow tracking server: its URL, and a token or basic credentials if it needs them. */
+export interface MlflowServer {
+  readonly url: string;
+  readonly token?: string;
+  readonly username?: string;
+  readonly password?: string;
+}
+
+/** What a missing resource is, for RESOURCE_DOES_NOT_EXIST: a model or a version. */
+type Missing = "MODEL_NOT_FOUND" | "MODEL_VERSION_NOT_FOUND";
+
+/** MLflow's error codes (databricks_pb2.ErrorCode) as the project's error classes. */
+function errorClassOf(code: string, status: number, missing: Missing): ErrorClass {
+  switch (code) {
+    case "RESOURCE_DOES_NOT_EXIST":
+    case "NOT_FOUND":
+      return missing;
+    case "INVALID_PARAMETER_VALUE":
+    case "BAD_REQUEST":
+    case "RESOURCE_ALREADY_EXISTS":
+      return "INVALID_PARAMETER_VALUE";
+    case "PERMISSION_DENIED":
+      return "INSUFFICIENT_PERMISSIONS";
+    case "UNAUTHENTICATED":
+      return "UNAUTHENTICATED";
+    default:
+      return status === 401
+        ? "UNAUTHENTICATED"
+        : status === 403
+          ? "INSUFFICIENT_PERMISSIONS"
+          : "INTERNAL_ERROR";
+  }
+}
+
+/**
+ * A typed client for the MLflow registry endpoints the bridge needs (REST API 2.0), with every
+ * response validated and every failure an error of the project's classes naming the server.
+ */
+export class MlflowRestClient {
+  private readonly base: string;
+
+  constructor(
+    private readonly server: MlflowServer,
+    private readonly timeoutMs = 30_000,
+  ) {
+    this.base = server.url.replace(/\/+$/, "");
+  }
+
+  private headers(): Record<string, string> {
+    if (this.server.token) return { authorization: `Bearer ${this.server.token}` };
+    if (this.server.username !== undefined) {
+      const basic = Buffer.from(`${this.server.username}:${this.server.password ?? ""}`).toString("base64");
+      return { authorization: `Basic ${basic}` };
+    }
+    return {};
+  }
+
+  /** One request; the response body as bytes, or an error of the project's classes. */
+  private async request(
+    path: string,
+    init: { method?: string; body?: unknown; missing: Missing },
+  ): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.base}${path}`, {
+        method: init.method ?? "GET",
+        headers: {
+          ...this.headers(),
+          ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw new ModelSqlError(
+        "CONNECTION_FAILED",
+        `Cannot reach the MLflow server at ${this.base}: ${describeCause(error)}`,
+        {
+          hint: "Check the registry URL (modelsql init --registry) and that the server is running.",
+          cause: error,
+        },
+      );
+    }
+    if (response.ok) return response;
+    const text = await response.text();
+    let parsed: z.infer<typeof mlflowErrorSchema> | undefined;
+    try {
+      const result = mlflowErrorSchema.safeParse(JSON.parse(text));
+      parsed = result.success ? result.data : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    const code = parsed?.error_code ?? `HTTP ${response.status}`;
+    throw new ModelSqlError(
+      errorClassOf(parsed?.error_code ?? "", response.status, init.missing),
+      `MLflow at ${this.base}: ${code}: ${parsed?.message ?? (text.slice(0, 200) || response.statusText)}`,
+    );
+  }
+
+  private async json<T>(
+    path: string,
+    schema: z.ZodType<T>,
+    init: { method?: string; body?: unknown; missing: Missing },
+  ): Promise<T> {
+    const response = await this.request(path, init);
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch (error) {
+      throw new ModelSqlError(
+        "INTERNAL_ERROR",
+        `MLflow at ${this.base} answered ${path} with a body that is not JSON`,
+        { cause: error },
+      );
+    }
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ModelSqlError(
+        "INTERNAL_ERROR",
+        `MLflow at ${this.base} answered ${path} with an unexpected shape: ${issue?.path.join(".") || "the body"} ${issue?.message ?? ""}`.trim(),
+      );
+    }
+    return parsed.data;
+  }
+
+  async getRegisteredModel(name: string): Promise<MlflowRegisteredModel> {
+    const query = new URLSearchParams({ name });
+    const body = await this.json(
+      `/api/2.0/mlflow/registered-models/get?${query}`,
+      z.object({ registered_model: registeredModelSchema }),
+      {
+        missing: "MODEL_NOT_FOUND",
+      },
+    );
+    return body.registered_model;
+  }
+
+  async getModelVersion(name: string, version: number): Promise<MlflowModelVersion> {
+    const query = new URLSearchParams({ name, version: String(version) });
+    const body = await this.json(
+      `/api/2.0/mlflow/model-versions/get?${query}`,
+      z.object({ model_version: modelVersionSchema }),
+      {
+        missing: "MODEL_VERSION_NOT_FOUND",
+      },
+    );
+    return body.model_version;
+  }
+
+  async getModelVersionByAlias(name: string, alias: string): Promise<MlflowModelVersion> {
+    const query = new URLSearchParams({ name, alias });
+    try {
+      const body = await this.json(
+        `/api/2.0/mlflow/registered-models/alias?${query}`,
+        z.object({ model_version: modelVersionSchema }),
+        { missing: "MODEL_VERSION_NOT_FOUND" },
+      );
+      return body.model_version;
+    } catch (error) {
+      // MLflow 3.5 answers an alias that is not set with INVALID_PARAMETER_VALUE ("Registered
+      // model alias champion not found."); for modelsql that is a version not found.
+      if (
+        error instanceof ModelSqlError &&
+        error.errorClass === "INVALID_PARAMETER_VALUE" &&
+        /alias .* not found/i.test(error.message)
+      ) {
+        throw new ModelSqlError(
+          "MODEL_VERSION_NOT_FOUND",
+          error.message.replace(/^\[[A-Z_]+\] /, "").replace(/ SQLSTATE: \w+$/, ""),
+          {
+            hint: `Set the alias in MLflow (MlflowClient.set_registered_model_alias("${name}", "${alias}", <version>)).`,
+          },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Every version of a model, following the search's pages. */
+  async listVersions(name: string): Promise<MlflowModelVersion[]> {
+    const versions: MlflowModelVersion[] = [];
+    let pageToken: string | undefined;
+    const page = z.object({
+      model_versions: z.array(modelVersionSchema).optional(),
+      next_page_token: z.string().optional(),
+    });
+    do {
+      const query = new URLSearchParams({
+        filter: `name='${name.replaceAll("'", "\\'")}'`,
+        max_results: "200",
+        ...(pageToken ? { page_token: pageToken } : {}),
+      });
+      const body = await this.json(`/api/2.0/mlflow/model-versions/search?${query}`, page, {
+        missing: "MODEL_NOT_FOUND",
+      });
+      versions.push(...(body.model_versions ?? []));
+      pageToken = body.next_page_token || undefined;
+    } while (pageToken);
+    return versions.sort((a, b) => a.version - b.version);
+  }
+
+  /** Where a version's files are: an mlflow-artifacts:, runs:, s3:, file: ... URI. */
+  async getDownloadUri(name: string, version: number): Promise<string> {
+    const query = new URLSearchParams({ name, version: String(version) });
+    const body = await this.json(
+      `/api/2.0/mlflow/model-versions/get-download-uri?${query}`,
+      z.object({ artifact_uri: z.string() }),
+      {
+        missing: "MODEL_VERSION_NOT_FOUND",
+      },
+    );
+    return body.artifact_uri;
+  }
+
+  /** The files directly under an artifact directory served by the server (`--serve-artifacts`). */
+  async listArtifacts(path: string): Promise<{ path: string; isDir: boolean; size?: number }[]> {
+    const query = new URLSearchParams({ path });
+    const body = await this.json(
+      `/api/2.0/mlflow-artifacts/artifacts?${query}`,
+      z.object({
+        files: z
+          .array(z.object({ path: z.string(), is_dir: z.boolean().optional(), file_size: int64Optional }))
+          .optional(),
+      }),
+      { missing: "MODEL_VERSION_NOT_FOUND" },
+    );
+    return (body.files ?? []).map((file) => ({
+      path: file.path,
+      isDir: file.is_dir ?? false,
+      ...(file.file_size === undefined ? {} : { size: file.file_size }),
+    }));
+  }
+
+  /** One artifact file's bytes. */
+  async downloadArtifact(path: string): Promise<Uint8Array> {
+    const encoded = path.split("/").map(encodeURIComponent).join("/");
+    const response = await this.request(`/api/2.0/mlflow-artifacts/artifacts/${encoded}`, {
+      missing: "MODEL_VERSION_NOT_FOUND",
+    });
+    return new Uint8Array(await response.arrayBuffer());
+  }
+}
+
+const int64Optional = z
+  .union([z.string(), z.number()])
+  .transform((value) => Number(value))
+  .optional();
