@@ -13,6 +13,8 @@ import { PrincipalStore } from "./governance/principal-store.js";
 import { ArtifactStore } from "./registry/artifact-store.js";
 import { CompiledRouteStore } from "./registry/compiled-route-store.js";
 import { LocalModelRegistry } from "./registry/local-model-registry.js";
+import { MlflowModelRegistry } from "./registry/mlflow/mlflow-model-registry.js";
+import { MlflowRestClient } from "./registry/mlflow/mlflow-rest-client.js";
 import type { ModelRegistry } from "./registry/model-registry.js";
 
 /**
@@ -49,7 +51,10 @@ function defaultOwner(): string {
  * Creates the workspace if it does not exist; an existing one is left as it is.
  * Returns whether it was created.
  */
-export function initWorkspace(directory: string, options: { owner?: string } = {}): { created: boolean } {
+export function initWorkspace(
+  directory: string,
+  options: { owner?: string; registry?: string } = {},
+): { created: boolean } {
   const paths = workspacePaths(directory);
   const existed = existsSync(paths.metadataDatabase);
   mkdirSync(paths.artifacts, { recursive: true });
@@ -71,11 +76,61 @@ export function initWorkspace(directory: string, options: { owner?: string } = {
         "INSERT OR IGNORE INTO principals (name, kind, created_at) SELECT value, 'user', ? FROM workspace_settings WHERE key = 'owner'",
         Date.now(),
       );
+      if (options.registry) {
+        store.run(
+          "INSERT OR IGNORE INTO workspace_settings (key, value) VALUES ('mlflow_registry', ?)",
+          mlflowServerUrl(options.registry),
+        );
+      }
     });
   } finally {
     store.close();
   }
   return { created: !existed };
+}
+
+/** An MLflow tracking server's URL as the workspace keeps it; anything but http(s) is refused. */
+function mlflowServerUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    url = new URL("invalid:");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ModelSqlError(
+      "INVALID_PARAMETER_VALUE",
+      `--registry '${text}' is not an http(s) URL of an MLflow server`,
+      {
+        hint: "For example: modelsql init --registry http://127.0.0.1:5000",
+      },
+    );
+  }
+  return url.toString().replace(/\/+$/, "");
+}
+
+/**
+ * The workspace's own registry, or the MLflow tracking server it was pointed at (`init
+ * --registry`). Credentials come from MLflow's own variables: MLFLOW_TRACKING_TOKEN, or
+ * MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD.
+ */
+function registryOf(store: MetadataStore, artifacts: ArtifactStore): ModelRegistry {
+  const server = store.get<{ value: string }>(
+    "SELECT value FROM workspace_settings WHERE key = 'mlflow_registry'",
+  )?.value;
+  if (!server) return new LocalModelRegistry(store, artifacts);
+  const environment = process.env;
+  const client = new MlflowRestClient({
+    url: server,
+    ...(environment.MLFLOW_TRACKING_TOKEN ? { token: environment.MLFLOW_TRACKING_TOKEN } : {}),
+    ...(environment.MLFLOW_TRACKING_USERNAME
+      ? {
+          username: environment.MLFLOW_TRACKING_USERNAME,
+          password: environment.MLFLOW_TRACKING_PASSWORD ?? "",
+        }
+      : {}),
+  });
+  return new MlflowModelRegistry(client, server, store, artifacts);
 }
 
 export function openWorkspace(directory: string): Workspace {
@@ -97,7 +152,7 @@ export function openWorkspace(directory: string): Workspace {
   return {
     paths,
     owner: resolvedOwner,
-    registry: new LocalModelRegistry(store, artifacts),
+    registry: registryOf(store, artifacts),
     functions: new FunctionCatalog(store),
     settings: new WorkspaceSettings(store),
     principals,

@@ -136,4 +136,18 @@ export const METADATA_MIGRATIONS: readonly string[] = [
     last_used_at INTEGER
   );
   `,
+  // 7: MLflow model versions already fetched into the artifact store (versions are immutable).
+  `
+  CREATE TABLE mlflow_fetched_versions (
+    server         TEXT NOT NULL,
+    model_name     TEXT NOT NULL,
+    version        INTEGER NOT NULL,
+    artifact_hash  TEXT NOT NULL,
+    onnx_file      TEXT NOT NULL,
+    interface_json TEXT NOT NULL,
+    signature_json TEXT,
+    fetched_at     INTEGER NOT NULL,
+    PRIMARY KEY (server, model_name, version)
+  );
+  `,
 ];

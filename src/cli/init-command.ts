@@ -10,9 +10,16 @@ export function addInitCommand(program: Command): void {
       "create a workspace (default ./.modelsql, or MODELSQL_WORKSPACE); an existing one is kept as it is",
     )
     .option("--owner <principal>", "the principal that owns the new workspace (default: your user name)")
-    .action((options: { owner?: string }, command: Command) => {
+    .option(
+      "--registry <url>",
+      "read models from this MLflow tracking server instead of the workspace's own registry",
+    )
+    .action((options: { owner?: string; registry?: string }, command: Command) => {
       const directory = workspaceDirectory(command);
-      const { created } = initWorkspace(directory, options.owner ? { owner: options.owner } : {});
+      const { created } = initWorkspace(directory, {
+        ...(options.owner ? { owner: options.owner } : {}),
+        ...(options.registry ? { registry: options.registry } : {}),
+      });
       if (outputFormat(command) === "json") {
         printJson({ workspace: directory, created });
       } else {

@@ -95,3 +95,24 @@ export async function registerExampleModels(fixture: MlflowServerFixture, reposi
   );
   return JSON.parse(stdout.trim().split("\n").pop() as string) as { runs: string[]; versions: number[] };
 }
+
+/** Moves an alias with MLflow's own Python client, as a data scientist promoting a model would. */
+export async function setAliasInPython(
+  fixture: MlflowServerFixture,
+  name: string,
+  alias: string,
+  version: number,
+) {
+  await run(
+    path.join(fixture.venv, "bin", "python"),
+    [
+      "-c",
+      "import sys; from mlflow import MlflowClient; MlflowClient(sys.argv[1]).set_registered_model_alias(sys.argv[2], sys.argv[3], sys.argv[4])",
+      fixture.url,
+      name,
+      alias,
+      String(version),
+    ],
+    { env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: "true" } },
+  );
+}

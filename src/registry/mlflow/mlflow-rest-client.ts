@@ -211,6 +211,62 @@ export class MlflowRestClient {
     return versions.sort((a, b) => a.version - b.version);
   }
 
+  /** Every registered model, following the search's pages. */
+  async listRegisteredModels(): Promise<MlflowRegisteredModel[]> {
+    const models: MlflowRegisteredModel[] = [];
+    let pageToken: string | undefined;
+    const page = z.object({
+      registered_models: z.array(registeredModelSchema).optional(),
+      next_page_token: z.string().optional(),
+    });
+    do {
+      const query = new URLSearchParams({
+        max_results: "200",
+        ...(pageToken ? { page_token: pageToken } : {}),
+      });
+      const body = await this.json(`/api/2.0/mlflow/registered-models/search?${query}`, page, {
+        missing: "MODEL_NOT_FOUND",
+      });
+      models.push(...(body.registered_models ?? []));
+      pageToken = body.next_page_token || undefined;
+    } while (pageToken);
+    return models;
+  }
+
+  async setAlias(name: string, alias: string, version: number): Promise<void> {
+    await this.request("/api/2.0/mlflow/registered-models/alias", {
+      method: "POST",
+      body: { name, alias, version: String(version) },
+      missing: "MODEL_VERSION_NOT_FOUND",
+    });
+  }
+
+  async deleteAlias(name: string, alias: string): Promise<void> {
+    const query = new URLSearchParams({ name, alias });
+    await this.request(`/api/2.0/mlflow/registered-models/alias?${query}`, {
+      method: "DELETE",
+      missing: "MODEL_VERSION_NOT_FOUND",
+    });
+  }
+
+  async transitionStage(
+    name: string,
+    version: number,
+    stage: string,
+    archiveExisting: boolean,
+  ): Promise<MlflowModelVersion> {
+    const body = await this.json(
+      "/api/2.0/mlflow/model-versions/transition-stage",
+      z.object({ model_version: modelVersionSchema }),
+      {
+        method: "POST",
+        body: { name, version: String(version), stage, archive_existing_versions: archiveExisting },
+        missing: "MODEL_VERSION_NOT_FOUND",
+      },
+    );
+    return body.model_version;
+  }
+
   /** Where a version's files are: an mlflow-artifacts:, runs:, s3:, file: ... URI. */
   async getDownloadUri(name: string, version: number): Promise<string> {
     const query = new URLSearchParams({ name, version: String(version) });
