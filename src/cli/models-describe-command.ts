@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { SignatureSpec } from "../models/mlmodel-file.js";
 import { describeShape } from "../models/model-interface.js";
 import type { CompiledRouteCheck } from "../registry/compiled-route-store.js";
-import type { ModelVersion, RegisteredModel } from "../registry/model-registry.js";
+import type { ModelVersion, RegisteredModel, RunLineage } from "../registry/model-registry.js";
 import { resolveModelUri } from "../registry/model-uri-resolution.js";
 import { COMPILER_VERSION } from "../sql/compile/graph-compiler.js";
 import type { Workspace } from "../workspace.js";
@@ -18,7 +18,32 @@ function signatureType(spec: SignatureSpec | undefined): string {
   return spec.type;
 }
 
-function printVersion(version: ModelVersion, check: CompiledRouteCheck | undefined): void {
+/** The run line: its id, and where the registry tracks runs, its name, parameters and metrics. */
+function describeRun(version: ModelVersion, lineage: RunLineage | undefined): string | null {
+  if (!lineage) return version.runId;
+  const list = (entries: [string, string | number][]) =>
+    entries.map(([key, value]) => `${key}=${value}`).join(", ");
+  const about = [lineage.runName, lineage.experimentId ? `experiment ${lineage.experimentId}` : undefined]
+    .filter((part) => part)
+    .join(", ");
+  return [
+    `${lineage.runId}${about ? ` (${about})` : ""}`,
+    `params: ${list(Object.entries(lineage.params)) || "none"}`,
+    `metrics: ${list(Object.entries(lineage.metrics)) || "none"}`,
+  ].join("; ");
+}
+
+/** The run behind a version, where the registry tracks runs; a lookup that fails leaves the id alone. */
+async function lineageOf(workspace: Workspace, version: ModelVersion): Promise<RunLineage | undefined> {
+  if (!version.runId || !workspace.registry.runLineage) return undefined;
+  return workspace.registry.runLineage(version.runId).catch(() => undefined);
+}
+
+function printVersion(
+  version: ModelVersion,
+  check: CompiledRouteCheck | undefined,
+  lineage?: RunLineage,
+): void {
   printFields([
     ["Model version", `${version.name}/${version.version}`],
     ["Description", version.description],
@@ -26,7 +51,7 @@ function printVersion(version: ModelVersion, check: CompiledRouteCheck | undefin
     ["Aliases", version.aliases.join(", ")],
     ["Registered", `${version.createdAt.toISOString()} by ${version.createdBy}`],
     ["Source", version.source],
-    ["Run", version.runId],
+    ["Run", describeRun(version, lineage)],
     ["Artifact", `sha256:${version.artifactHash} (${version.onnxFile})`],
     [
       "Tags",
@@ -100,8 +125,9 @@ async function describe(workspace: Workspace, target: string, json: boolean): Pr
   if (uri) {
     const version = await resolveModelUri(workspace.registry, uri);
     const check = workspace.compiledRoutes.get(version.artifactHash, version.onnxFile, COMPILER_VERSION);
-    if (json) printJson({ ...version, compiledRoute: check ?? null });
-    else printVersion(version, check);
+    const lineage = await lineageOf(workspace, version);
+    if (json) printJson({ ...version, compiledRoute: check ?? null, run: lineage ?? null });
+    else printVersion(version, check, lineage);
     return;
   }
   const model = await workspace.registry.getModel(target);

@@ -50,7 +50,18 @@ export interface RegisterVersionRequest {
   readonly principal: string;
 }
 
+/** The tracking run that produced a version, where the registry knows it (MLflow). */
+export interface RunLineage {
+  readonly runId: string;
+  readonly runName: string | null;
+  readonly experimentId: string | null;
+  readonly params: Readonly<Record<string, string>>;
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
 export interface ModelRegistry {
+  /** The run behind a version, with its parameters and metrics; absent where runs are not tracked. */
+  runLineage?(runId: string): Promise<RunLineage>;
   registerVersion(request: RegisterVersionRequest): Promise<ModelVersion>;
   listModels(): Promise<RegisteredModel[]>;
   getModel(name: string): Promise<RegisteredModel>;

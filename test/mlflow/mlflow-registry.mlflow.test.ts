@@ -8,6 +8,7 @@ import { createFunction } from "../../src/functions/function-creation.js";
 import { readFunctionDefinitionFile } from "../../src/functions/function-definition-file.js";
 import { initWorkspace, openWorkspace, type Workspace } from "../../src/workspace.js";
 import { goldenPredictions, REPOSITORY_ROOT } from "../helpers/example-data.js";
+import { runCli } from "../helpers/run-cli.js";
 import {
   type MlflowServerFixture,
   registerExampleModels,
@@ -21,6 +22,7 @@ import {
  * alias moved from Python on the next statement. Expected values: scikit-learn's golden file.
  */
 let server: MlflowServerFixture;
+let registered: Awaited<ReturnType<typeof registerExampleModels>>;
 let parent: string;
 let workspace: Workspace;
 let session: LocalSession;
@@ -28,7 +30,7 @@ const golden = goldenPredictions();
 
 beforeAll(async () => {
   server = await startMlflowServer();
-  await registerExampleModels(server, REPOSITORY_ROOT);
+  registered = await registerExampleModels(server, REPOSITORY_ROOT);
   parent = mkdtempSync(path.join(tmpdir(), "modelsql-mlflow-workspace-"));
   initWorkspace(path.join(parent, "workspace"), { owner: "admin", registry: server.url });
   workspace = openWorkspace(path.join(parent, "workspace"));
@@ -136,5 +138,32 @@ describe("a workspace reading an MLflow registry", () => {
     } finally {
       offline.close();
     }
+  });
+
+  it("models describe shows the run behind a version: its name, parameters and metrics from MLflow", async () => {
+    const described = await runCli(path.join(parent, "workspace"), [
+      "models",
+      "describe",
+      "main.ml.churn@champion",
+    ]);
+    expect(described.code).toBe(0);
+    expect(described.stdout).toMatch(
+      new RegExp(
+        `\\nRun: +${registered.runs[1]} \\(churn_gbt, experiment \\d+\\); params: estimator=churn_gbt; metrics: accuracy=${String(registered.accuracies[1]).replace(".", "\\.")}\\n`,
+      ),
+    );
+    const json = JSON.parse(
+      (
+        await runCli(path.join(parent, "workspace"), [
+          "--format",
+          "json",
+          "models",
+          "describe",
+          "main.ml.churn/1",
+        ])
+      ).stdout,
+    );
+    expect(json.run).toMatchObject({ runId: registered.runs[0], params: { estimator: "churn_logreg" } });
+    expect(json.run.metrics.accuracy).toBe(registered.accuracies[0]);
   });
 });

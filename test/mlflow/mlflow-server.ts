@@ -93,7 +93,11 @@ export async function registerExampleModels(fixture: MlflowServerFixture, reposi
     [path.join(HERE, "register_example_models.py"), fixture.url, repositoryRoot],
     { env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: "true" }, maxBuffer: 1 << 22 },
   );
-  return JSON.parse(stdout.trim().split("\n").pop() as string) as { runs: string[]; versions: number[] };
+  return JSON.parse(stdout.trim().split("\n").pop() as string) as {
+    runs: string[];
+    versions: number[];
+    accuracies: number[];
+  };
 }
 
 /** Moves an alias with MLflow's own Python client, as a data scientist promoting a model would. */

@@ -10,6 +10,7 @@ import type {
   ModelVersion,
   RegisteredModel,
   RegisterVersionRequest,
+  RunLineage,
 } from "../model-registry.js";
 import { canonicalStage, type ModelStage } from "../model-stages.js";
 import { validateStagedModel } from "../model-validation.js";
@@ -38,6 +39,21 @@ export class MlflowModelRegistry implements ModelRegistry {
     private readonly store: MetadataStore,
     private readonly artifacts: ArtifactStore,
   ) {}
+
+  async runLineage(runId: string): Promise<RunLineage> {
+    const run = await this.client.getRun(runId);
+    return {
+      runId: run.info.run_id,
+      runName: run.info.run_name || null,
+      experimentId: run.info.experiment_id || null,
+      params: Object.fromEntries((run.data?.params ?? []).map((param) => [param.key, param.value ?? ""])),
+      metrics: Object.fromEntries(
+        (run.data?.metrics ?? []).flatMap((metric) =>
+          typeof metric.value === "number" ? [[metric.key, metric.value] as const] : [],
+        ),
+      ),
+    };
+  }
 
   async registerVersion(_request: RegisterVersionRequest): Promise<ModelVersion> {
     throw new ModelSqlError(

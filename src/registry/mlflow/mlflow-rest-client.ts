@@ -4,9 +4,11 @@ import {
   artifactListSchema,
   type MlflowModelVersion,
   type MlflowRegisteredModel,
+  type MlflowRun,
   mlflowErrorSchema,
   modelVersionSchema,
   registeredModelSchema,
+  runSchema,
 } from "./mlflow-schemas.js";
 
 /** How to reach an MLflow tracking server: its URL, and a token or basic credentials if it needs them. */
@@ -209,6 +211,15 @@ export class MlflowRestClient {
       pageToken = body.next_page_token || undefined;
     } while (pageToken);
     return versions.sort((a, b) => a.version - b.version);
+  }
+
+  /** A tracking run: its name, experiment, parameters and latest metrics. */
+  async getRun(runId: string): Promise<MlflowRun> {
+    const query = new URLSearchParams({ run_id: runId });
+    const body = await this.json(`/api/2.0/mlflow/runs/get?${query}`, z.object({ run: runSchema }), {
+      missing: "MODEL_VERSION_NOT_FOUND",
+    });
+    return body.run;
   }
 
   /** Every registered model, following the search's pages. */

@@ -38,6 +38,25 @@ export const artifactListSchema = z.object({
     .optional(),
 });
 
+/** GET /api/2.0/mlflow/runs/get: the parts of a run that tell where a model came from. */
+export const runSchema = z.object({
+  info: z.object({
+    run_id: z.string(),
+    run_name: z.string().optional(),
+    experiment_id: z.string().optional(),
+    status: z.string().optional(),
+    start_time: int64.optional(),
+  }),
+  data: z
+    .object({
+      params: z.array(z.object({ key: z.string(), value: z.string().optional() })).optional(),
+      metrics: z.array(z.object({ key: z.string(), value: z.number().nullable().optional() })).optional(),
+    })
+    .optional(),
+});
+
+export type MlflowRun = z.infer<typeof runSchema>;
+
 export const mlflowErrorSchema = z.object({ error_code: z.string(), message: z.string().optional() });
 
 export type MlflowModelVersion = z.infer<typeof modelVersionSchema>;
