@@ -1,8 +1,7 @@
-import { describeCheck } from "../functions/route-choice.js";
+import { describeCheck, formatRate } from "../functions/route-choice.js";
 import type { CompiledRouteCheck } from "../registry/compiled-route-store.js";
 
-const rate = (value: number | null) =>
-  value === null ? "not timed" : `${Math.round(value).toLocaleString("en-US")} rows/s`;
+const rate = (value: number | null) => formatRate(value, "not timed");
 
 /** One line on a version's compiled route, for register, describe and compile. */
 export function compiledRouteSummary(check: CompiledRouteCheck | undefined, target: string): string {

@@ -7,8 +7,9 @@ export interface RouteChoice {
   readonly reason: string;
 }
 
-const rate = (value: number | null) =>
-  value === null ? "?" : `${Math.round(value).toLocaleString("en-US")} rows/s`;
+/** A measured rate as `1,234,567 rows/s`, or `missing` when it was not measured. */
+export const formatRate = (value: number | null, missing = "?") =>
+  value === null ? missing : `${Math.round(value).toLocaleString("en-US")} rows/s`;
 
 /** The check's finding in a sentence: why compiled SQL is or is not offered. */
 export function describeCheck(check: CompiledRouteCheck): string {
@@ -40,7 +41,7 @@ export function chooseRoute(requested: ScoringRoute, check: CompiledRouteCheck |
   }
   if (requested === "sql")
     return { route: "sql", reason: `route: sql in the definition; ${describeCheck(check)}` };
-  const timed = `compiled SQL ${rate(check.sqlRowsPerSecond)} vs ONNX UDF ${rate(check.onnxRowsPerSecond)} over ${check.measuredRows.toLocaleString("en-US")} rows`;
+  const timed = `compiled SQL ${formatRate(check.sqlRowsPerSecond)} vs ONNX UDF ${formatRate(check.onnxRowsPerSecond)} over ${check.measuredRows.toLocaleString("en-US")} rows`;
   if (
     check.sqlRowsPerSecond !== null &&
     check.onnxRowsPerSecond !== null &&

@@ -79,18 +79,15 @@ function telcoInput(graph: MlGraph) {
 /** Writes sample rows as JSON lines (NaN as Spark's JSON reader accepts it) and views them. */
 async function sampleView(name: string, graph: MlGraph, rows: readonly Record<string, unknown>[]) {
   const file = path.join(scratch, `${name}.json`);
-  const lines = rows.map((row, index) =>
-    JSON.stringify({ modelsql_row: index, ...row }).replace(/:null(?=[,}])/g, ":null"),
-  );
   // JSON.stringify writes NaN as null; Spark reads the bare token NaN as a double NaN.
-  const withNaN = rows.map((row, index) => {
+  const lines = rows.map((row, index) => {
     const entries = Object.entries(row).map(
       ([key, value]) =>
         `${JSON.stringify(key)}:${typeof value === "number" && Number.isNaN(value) ? "NaN" : JSON.stringify(value)}`,
     );
     return `{"modelsql_row":${index},${entries.join(",")}}`;
   });
-  writeFileSync(file, `${(withNaN.length > 0 ? withNaN : lines).join("\n")}\n`);
+  writeFileSync(file, `${lines.join("\n")}\n`);
   const columns = graph.inputs.map((input) => {
     const type = graph.inputTypes.get(input);
     const sqlType =

@@ -192,25 +192,41 @@ export class MlflowRestClient {
 
   /** Every version of a model, following the search's pages. */
   async listVersions(name: string): Promise<MlflowModelVersion[]> {
-    const versions: MlflowModelVersion[] = [];
+    const versions = await this.allPages(
+      "/api/2.0/mlflow/model-versions/search",
+      "model_versions",
+      modelVersionSchema,
+      {
+        filter: `name='${name.replaceAll("'", "\\'")}'`,
+      },
+    );
+    return versions.sort((a, b) => a.version - b.version);
+  }
+
+  /** Every item of a search endpoint, following its next_page_token. */
+  private async allPages<T>(
+    path: string,
+    field: string,
+    item: z.ZodType<T>,
+    parameters: Record<string, string> = {},
+  ): Promise<T[]> {
+    const items: T[] = [];
+    const page = z.object({ [field]: z.array(item).optional(), next_page_token: z.string().optional() });
     let pageToken: string | undefined;
-    const page = z.object({
-      model_versions: z.array(modelVersionSchema).optional(),
-      next_page_token: z.string().optional(),
-    });
     do {
       const query = new URLSearchParams({
-        filter: `name='${name.replaceAll("'", "\\'")}'`,
+        ...parameters,
         max_results: "200",
         ...(pageToken ? { page_token: pageToken } : {}),
       });
-      const body = await this.json(`/api/2.0/mlflow/model-versions/search?${query}`, page, {
-        missing: "MODEL_NOT_FOUND",
-      });
-      versions.push(...(body.model_versions ?? []));
-      pageToken = body.next_page_token || undefined;
+      const body = (await this.json(`${path}?${query}`, page, { missing: "MODEL_NOT_FOUND" })) as Record<
+        string,
+        unknown
+      >;
+      items.push(...((body[field] as T[] | undefined) ?? []));
+      pageToken = (body.next_page_token as string | undefined) || undefined;
     } while (pageToken);
-    return versions.sort((a, b) => a.version - b.version);
+    return items;
   }
 
   /** A tracking run: its name, experiment, parameters and latest metrics. */
@@ -224,24 +240,11 @@ export class MlflowRestClient {
 
   /** Every registered model, following the search's pages. */
   async listRegisteredModels(): Promise<MlflowRegisteredModel[]> {
-    const models: MlflowRegisteredModel[] = [];
-    let pageToken: string | undefined;
-    const page = z.object({
-      registered_models: z.array(registeredModelSchema).optional(),
-      next_page_token: z.string().optional(),
-    });
-    do {
-      const query = new URLSearchParams({
-        max_results: "200",
-        ...(pageToken ? { page_token: pageToken } : {}),
-      });
-      const body = await this.json(`/api/2.0/mlflow/registered-models/search?${query}`, page, {
-        missing: "MODEL_NOT_FOUND",
-      });
-      models.push(...(body.registered_models ?? []));
-      pageToken = body.next_page_token || undefined;
-    } while (pageToken);
-    return models;
+    return this.allPages(
+      "/api/2.0/mlflow/registered-models/search",
+      "registered_models",
+      registeredModelSchema,
+    );
   }
 
   async setAlias(name: string, alias: string, version: number): Promise<void> {

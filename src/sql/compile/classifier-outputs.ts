@@ -22,9 +22,13 @@ export function argmaxLabel(
   values: readonly string[],
   labels: readonly (string | number)[],
 ): string {
-  // Integer labels stay integers (a label output is int64), text labels are quoted.
-  const results = labels.map((label) => (typeof label === "number" ? String(label) : sql.text(label)));
+  const results = labels.map((label) => labelLiteral(sql, label));
   return sql.shared(values, (shared) => argmax(shared, results));
+}
+
+/** A class label as SQL: integer labels stay integers (a label output is int64), text is quoted. */
+export function labelLiteral(sql: SqlWriter, label: string | number): string {
+  return typeof label === "number" ? String(label) : sql.text(label);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { argmaxLabel, postTransform } from "./classifier-outputs.js";
+import { argmaxLabel, labelLiteral, postTransform } from "./classifier-outputs.js";
 import type { CompileOperator } from "./compile-operator.js";
 import { classLabels, numbers, strings, text } from "./node-attributes.js";
 import type { MlNode } from "./onnx-ml-nodes.js";
@@ -173,7 +173,7 @@ export const TREE_ENSEMBLE_OPERATORS: Readonly<Record<string, CompileOperator>> 
       const score = scores[0] as string;
       const p = transformed[0] as string;
       const cut = ensemble.weightsAllPositive ? "5e-1" : "0e0";
-      const label = `CASE WHEN ${score} > ${cut} THEN ${argLabel(labels[1])} ELSE ${argLabel(labels[0])} END`;
+      const label = `CASE WHEN ${score} > ${cut} THEN ${labelLiteral(sql, labels[1] as string | number)} ELSE ${labelLiteral(sql, labels[0] as string | number)} END`;
       const probabilities =
         transform === "NONE" && !ensemble.weightsAllPositive ? [`(-${p})`, p] : [`(1e0 - ${p})`, p];
       return [rows([label]), rows(probabilities)];
@@ -181,10 +181,6 @@ export const TREE_ENSEMBLE_OPERATORS: Readonly<Record<string, CompileOperator>> 
     // The label is the class of the largest raw score, as ONNX Runtime picks it (a transform can
     // round two large scores to the same probability).
     return [rows([argmaxLabel(sql, scores, labels)]), rows(transformed, transform === "SOFTMAX")];
-
-    function argLabel(label: string | number | undefined): string {
-      return typeof label === "number" ? String(label) : sql.text(String(label));
-    }
   },
 
   TreeEnsembleRegressor: ({ node, inputs, sql }) => {
