@@ -53,7 +53,7 @@ function defaultOwner(): string {
  */
 export function initWorkspace(
   directory: string,
-  options: { owner?: string; registry?: string } = {},
+  options: { owner?: string; registry?: string; registryCacheSeconds?: number } = {},
 ): { created: boolean } {
   const paths = workspacePaths(directory);
   const existed = existsSync(paths.metadataDatabase);
@@ -80,6 +80,12 @@ export function initWorkspace(
         store.run(
           "INSERT OR IGNORE INTO workspace_settings (key, value) VALUES ('mlflow_registry', ?)",
           mlflowServerUrl(options.registry),
+        );
+      }
+      if (options.registryCacheSeconds !== undefined) {
+        store.run(
+          "INSERT OR IGNORE INTO workspace_settings (key, value) VALUES ('registry_cache_seconds', ?)",
+          String(checkedCacheSeconds(options.registryCacheSeconds)),
         );
       }
     });
@@ -109,9 +115,25 @@ function mlflowServerUrl(text: string): string {
   return url.toString().replace(/\/+$/, "");
 }
 
+/** How long answers from an MLflow registry are trusted unless the workspace says otherwise. */
+export const DEFAULT_REGISTRY_CACHE_SECONDS = 5;
+
+/** A cache time as the workspace keeps it: whole or fractional seconds, 0 to 3600. */
+export function checkedCacheSeconds(seconds: number): number {
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600) {
+    throw new ModelSqlError(
+      "INVALID_PARAMETER_VALUE",
+      `A registry cache time of ${seconds} seconds is out of range: give 0 (ask MLflow on every statement) to 3600`,
+    );
+  }
+  return seconds;
+}
+
 /**
  * The workspace's own registry, or the MLflow tracking server it was pointed at (`init
- * --registry`). Credentials come from MLflow's own variables: MLFLOW_TRACKING_TOKEN, or
+ * --registry`). Answers about aliases and stages are trusted for `registry_cache_seconds`
+ * (default 5), so an alias moved in MLflow takes effect within that time, and on the next
+ * statement of any new process. Credentials come from MLflow's own variables: MLFLOW_TRACKING_TOKEN, or
  * MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD.
  */
 function registryOf(store: MetadataStore, artifacts: ArtifactStore): ModelRegistry {
@@ -130,7 +152,11 @@ function registryOf(store: MetadataStore, artifacts: ArtifactStore): ModelRegist
         }
       : {}),
   });
-  return new MlflowModelRegistry(client, server, store, artifacts);
+  const cacheSeconds = Number(
+    store.get<{ value: string }>("SELECT value FROM workspace_settings WHERE key = 'registry_cache_seconds'")
+      ?.value ?? DEFAULT_REGISTRY_CACHE_SECONDS,
+  );
+  return new MlflowModelRegistry(client, server, store, artifacts, cacheSeconds * 1000);
 }
 
 export function openWorkspace(directory: string): Workspace {

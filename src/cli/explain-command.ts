@@ -79,7 +79,7 @@ export function addExplainCommand(program: Command): void {
               statement.modelVersions.map((version) => [
                 version.function,
                 version.model,
-                version.version ?? `unresolved: ${version.problem}`,
+                version.version ?? (version.problem ? `unresolved: ${version.problem}` : "-"),
                 version.route ?? "-",
                 version.routeReason ?? "-",
               ]),

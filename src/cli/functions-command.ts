@@ -5,10 +5,12 @@ import { createFunction } from "../functions/function-creation.js";
 import { describeReturn } from "../functions/function-definition.js";
 import { readFunctionDefinitionFile } from "../functions/function-definition-file.js";
 import { chooseRoute } from "../functions/route-choice.js";
+import type { ModelVersion } from "../registry/model-registry.js";
 import { resolveModelUri } from "../registry/model-uri-resolution.js";
 import { COMPILER_VERSION } from "../sql/compile/graph-compiler.js";
 import { outputFormat, withWorkspace } from "./cli-context.js";
 import { printFields, printJson, printTable } from "./output.js";
+import { describeRun, lineageOf } from "./run-lineage.js";
 
 function asJson(stored: StoredFunction, boundVersion?: number | string): Record<string, unknown> {
   return {
@@ -78,9 +80,10 @@ export function addFunctionsCommand(program: Command): void {
         const { definition } = stored;
         let bound: string;
         let route = "-";
+        let version: ModelVersion | undefined;
         try {
-          const version = await resolveModelUri(workspace.registry, definition.model);
-          bound = String(version.version);
+          version = await resolveModelUri(workspace.registry, definition.model);
+          bound = version.artifactReference ? version.name : String(version.version);
           // The recorded check of the version it resolves to; sessions check a version not yet checked.
           const check = workspace.compiledRoutes.get(
             version.artifactHash,
@@ -92,8 +95,14 @@ export function addFunctionsCommand(program: Command): void {
         } catch (error) {
           bound = `unresolved: ${error instanceof Error ? error.message : String(error)}`;
         }
+        // The lineage the analyst sees: which run, experiment and metrics stand behind the function.
+        const lineage = version ? await lineageOf(workspace, version) : undefined;
         if (outputFormat(self) === "json") {
-          printJson({ ...asJson(stored, /^\d+$/.test(bound) ? Number(bound) : bound), route });
+          printJson({
+            ...asJson(stored, /^\d+$/.test(bound) ? Number(bound) : bound),
+            route,
+            run: lineage ?? (version?.runId ? { runId: version.runId } : null),
+          });
           return;
         }
         printFields([
@@ -101,6 +110,7 @@ export function addFunctionsCommand(program: Command): void {
           ["Description", definition.description],
           ["Model", definition.model],
           ["Version now", bound],
+          ["Run", version ? describeRun(version, lineage) : null],
           ["Route", route],
           ["Returns", describeReturn(definition.returns)],
           ["On NULL", definition.onNull === "fail" ? "fail the statement" : "return NULL for the row"],

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { initWorkspace } from "../workspace.js";
+import { checkedCacheSeconds, DEFAULT_REGISTRY_CACHE_SECONDS, initWorkspace } from "../workspace.js";
 import { outputFormat, workspaceDirectory } from "./cli-context.js";
 import { printJson } from "./output.js";
 
@@ -14,11 +14,18 @@ export function addInitCommand(program: Command): void {
       "--registry <url>",
       "read models from this MLflow tracking server instead of the workspace's own registry",
     )
-    .action((options: { owner?: string; registry?: string }, command: Command) => {
+    .option(
+      "--registry-cache <seconds>",
+      `how long answers from the MLflow server (where an alias points) are trusted; 0 asks on every statement (default ${DEFAULT_REGISTRY_CACHE_SECONDS})`,
+    )
+    .action((options: { owner?: string; registry?: string; registryCache?: string }, command: Command) => {
       const directory = workspaceDirectory(command);
+      const cacheSeconds = options.registryCache === undefined ? undefined : Number(options.registryCache);
+      if (cacheSeconds !== undefined) checkedCacheSeconds(cacheSeconds);
       const { created } = initWorkspace(directory, {
         ...(options.owner ? { owner: options.owner } : {}),
         ...(options.registry ? { registry: options.registry } : {}),
+        ...(cacheSeconds !== undefined ? { registryCacheSeconds: cacheSeconds } : {}),
       });
       if (outputFormat(command) === "json") {
         printJson({ workspace: directory, created });

@@ -2,7 +2,12 @@ import type { Command } from "commander";
 import type { SignatureSpec } from "../models/mlmodel-file.js";
 import { describeShape } from "../models/model-interface.js";
 import type { CompiledRouteCheck } from "../registry/compiled-route-store.js";
-import type { ModelVersion, RegisteredModel, RunLineage } from "../registry/model-registry.js";
+import {
+  type ModelVersion,
+  modelVersionLabel,
+  type RegisteredModel,
+  type RunLineage,
+} from "../registry/model-registry.js";
 import { resolveModelUri } from "../registry/model-uri-resolution.js";
 import { COMPILER_VERSION } from "../sql/compile/graph-compiler.js";
 import type { Workspace } from "../workspace.js";
@@ -10,6 +15,7 @@ import { outputFormat, withWorkspace } from "./cli-context.js";
 import { compiledRouteSummary } from "./compiled-route-summary.js";
 import { modelUriOf } from "./model-target.js";
 import { printFields, printJson, printTable } from "./output.js";
+import { describeRun, lineageOf } from "./run-lineage.js";
 
 function signatureType(spec: SignatureSpec | undefined): string {
   if (!spec) return "";
@@ -18,34 +24,13 @@ function signatureType(spec: SignatureSpec | undefined): string {
   return spec.type;
 }
 
-/** The run line: its id, and where the registry tracks runs, its name, parameters and metrics. */
-function describeRun(version: ModelVersion, lineage: RunLineage | undefined): string | null {
-  if (!lineage) return version.runId;
-  const list = (entries: [string, string | number][]) =>
-    entries.map(([key, value]) => `${key}=${value}`).join(", ");
-  const about = [lineage.runName, lineage.experimentId ? `experiment ${lineage.experimentId}` : undefined]
-    .filter((part) => part)
-    .join(", ");
-  return [
-    `${lineage.runId}${about ? ` (${about})` : ""}`,
-    `params: ${list(Object.entries(lineage.params)) || "none"}`,
-    `metrics: ${list(Object.entries(lineage.metrics)) || "none"}`,
-  ].join("; ");
-}
-
-/** The run behind a version, where the registry tracks runs; a lookup that fails leaves the id alone. */
-async function lineageOf(workspace: Workspace, version: ModelVersion): Promise<RunLineage | undefined> {
-  if (!version.runId || !workspace.registry.runLineage) return undefined;
-  return workspace.registry.runLineage(version.runId).catch(() => undefined);
-}
-
 function printVersion(
   version: ModelVersion,
   check: CompiledRouteCheck | undefined,
   lineage?: RunLineage,
 ): void {
   printFields([
-    ["Model version", `${version.name}/${version.version}`],
+    ["Model version", modelVersionLabel(version)],
     ["Description", version.description],
     ["Stage", version.stage],
     ["Aliases", version.aliases.join(", ")],
@@ -60,7 +45,7 @@ function printVersion(
         .join(", "),
     ],
     ["Signature", version.signature ? `from ${version.signature.source}` : "none"],
-    ["Compiled SQL", compiledRouteSummary(check, `${version.name}/${version.version}`)],
+    ["Compiled SQL", compiledRouteSummary(check, modelVersionLabel(version))],
   ]);
   const specs = new Map((version.signature?.inputs ?? []).map((spec) => [spec.name, spec]));
   process.stdout.write(`\nInputs (${version.modelInterface.inputs.length}):\n`);

@@ -1,6 +1,6 @@
 import { ModelSqlError } from "../errors.js";
 import type { OutputDescription } from "../models/model-interface.js";
-import type { ModelVersion } from "../registry/model-registry.js";
+import { describeModelVersion, type ModelVersion, modelVersionLabel } from "../registry/model-registry.js";
 import type { FunctionDefinition, FunctionParameter } from "./function-definition.js";
 import { canFeed, suggestedType } from "./sql-types.js";
 
@@ -38,11 +38,11 @@ function misfit(
 ): ModelSqlError {
   return new ModelSqlError(
     "MODEL_INVALID",
-    `Function ${definition.name} does not fit ${version.name} version ${version.version}: ${problem}`,
+    `Function ${definition.name} does not fit ${describeModelVersion(version)}: ${problem}`,
     {
       hint:
         hint ??
-        `Change the definition or bind another version (see \`modelsql models describe ${version.name}/${version.version}\`).`,
+        `Change the definition or bind another version (see \`modelsql models describe ${modelVersionLabel(version)}\`).`,
     },
   );
 }

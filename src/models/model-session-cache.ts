@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { describeCause, ModelSqlError } from "../errors.js";
-import type { ModelVersion } from "../registry/model-registry.js";
+import { describeModelVersion, type ModelVersion } from "../registry/model-registry.js";
 import { OnnxModel } from "./onnx-model.js";
 
 /**
@@ -29,7 +29,7 @@ export class ModelSessionCache {
       } catch (error) {
         throw new ModelSqlError(
           "MODEL_INVALID",
-          `${version.name} version ${version.version} does not load: ${describeCause(error)}`,
+          `${describeModelVersion(version)} does not load: ${describeCause(error)}`,
           {
             cause: error,
           },

@@ -1,6 +1,7 @@
 import type { ModelSignature } from "../models/mlmodel-file.js";
 import type { ModelInterface } from "../models/model-interface.js";
 import type { ModelStage } from "./model-stages.js";
+import type { ArtifactReference } from "./model-uri.js";
 
 /**
  * The model registry as modelsql uses it, whatever keeps it: the workspace's own (local) or an
@@ -9,8 +10,12 @@ import type { ModelStage } from "./model-stages.js";
  */
 
 export interface ModelVersion {
+  /** The registered model's name; for an artifact no version stands for, its URI. */
   readonly name: string;
+  /** The version number; 0 for an artifact no version stands for. */
   readonly version: number;
+  /** Set when this is a run's or a logged model's artifact rather than a registered version. */
+  readonly artifactReference?: ArtifactReference;
   readonly description: string | null;
   /** Where the artifact was registered from. */
   readonly source: string;
@@ -59,7 +64,26 @@ export interface RunLineage {
   readonly metrics: Readonly<Record<string, number>>;
 }
 
+/** "main.ml.churn version 2", or the URI of an artifact that no registered version stands for. */
+export function describeModelVersion(
+  version: Pick<ModelVersion, "name" | "version" | "artifactReference">,
+): string {
+  return version.artifactReference ? version.name : `${version.name} version ${version.version}`;
+}
+
+/** "main.ml.churn/2" as `models describe` takes it, or the artifact's URI. */
+export function modelVersionLabel(
+  version: Pick<ModelVersion, "name" | "version" | "artifactReference">,
+): string {
+  return version.artifactReference ? version.name : `${version.name}/${version.version}`;
+}
+
 export interface ModelRegistry {
+  /**
+   * A run's model artifacts (`runs:/`) or an MLflow 3 logged model (`models:/m-...`), as a
+   * version-0 ModelVersion; absent where the registry keeps no runs (the local one).
+   */
+  getArtifact?(reference: ArtifactReference): Promise<ModelVersion>;
   /** The run behind a version, with its parameters and metrics; absent where runs are not tracked. */
   runLineage?(runId: string): Promise<RunLineage>;
   registerVersion(request: RegisterVersionRequest): Promise<ModelVersion>;

@@ -39,6 +39,24 @@ describe("modelsql init and models, as a user runs them", () => {
     expect(await succeed("init")).toMatch(/already exists; nothing changed/);
   });
 
+  it("init refuses a registry cache time out of range and creates nothing", async () => {
+    const elsewhere = path.join(parent, "refused");
+    for (const value of ["-1", "3601", "soon"]) {
+      const run = await runCli(elsewhere, [
+        "init",
+        "--registry",
+        "http://127.0.0.1:5000",
+        "--registry-cache",
+        value,
+      ]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(
+        /^\[INVALID_PARAMETER_VALUE\] A registry cache time of .* seconds is out of range: give 0 \(ask MLflow on every statement\) to 3600/,
+      );
+    }
+    expect(readdirSync(parent)).not.toContain("refused");
+  });
+
   it("registers both example models and describes version 2 with its named raw-column inputs", async () => {
     expect(
       await succeed(

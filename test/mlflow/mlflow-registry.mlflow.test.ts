@@ -15,6 +15,7 @@ import {
   setAliasInPython,
   startMlflowServer,
 } from "./mlflow-server.js";
+import { expectRunLine } from "./run-line.js";
 
 /**
  * A workspace pointed at a real MLflow server (`init --registry`): functions bind to MLflow's
@@ -32,7 +33,12 @@ beforeAll(async () => {
   server = await startMlflowServer();
   registered = await registerExampleModels(server, REPOSITORY_ROOT);
   parent = mkdtempSync(path.join(tmpdir(), "modelsql-mlflow-workspace-"));
-  initWorkspace(path.join(parent, "workspace"), { owner: "admin", registry: server.url });
+  // Cache time 0: every statement asks MLflow where the alias points.
+  initWorkspace(path.join(parent, "workspace"), {
+    owner: "admin",
+    registry: server.url,
+    registryCacheSeconds: 0,
+  });
   workspace = openWorkspace(path.join(parent, "workspace"));
   // As the example workspace: unqualified tables in main.sales, functions found in main.ml.
   workspace.settings.setSessionDefaults({
@@ -100,6 +106,23 @@ describe("a workspace reading an MLflow registry", () => {
     }
   });
 
+  it("binds runs:/<run>/model to the model directory a run logged as artifacts", async () => {
+    await createFunction(
+      workspace,
+      {
+        ...readFunctionDefinitionFile(path.join(REPOSITORY_ROOT, "udfs/predict_churn.yaml")),
+        name: "main.ml.predict_churn_from_run",
+        model: `runs:/${registered.runs[1]}/model`,
+      },
+      { principal: "admin", replace: false },
+    );
+    const rows = await session.queryRows(
+      "SELECT customer_id, predict_churn_from_run(features) AS p FROM customer_features",
+    );
+    expect(rows).toHaveLength(7043);
+    expect(largestDifference(rows, "churn_gbt_probability")).toBeLessThan(1e-5);
+  });
+
   it("describes MLflow's versions with their runs and stages, fetched once into the artifact store", async () => {
     const versions = await workspace.registry.listVersions("main.ml.churn");
     expect(versions.map((version) => [version.version, version.stage, [...version.aliases].sort()])).toEqual([
@@ -141,17 +164,11 @@ describe("a workspace reading an MLflow registry", () => {
   });
 
   it("models describe shows the run behind a version: its name, parameters and metrics from MLflow", async () => {
-    const described = await runCli(path.join(parent, "workspace"), [
-      "models",
-      "describe",
-      "main.ml.churn@champion",
-    ]);
-    expect(described.code).toBe(0);
-    expect(described.stdout).toMatch(
-      new RegExp(
-        `\\nRun: +${registered.runs[1]} \\(churn_gbt, experiment \\d+\\); params: estimator=churn_gbt; metrics: accuracy=${String(registered.accuracies[1]).replace(".", "\\.")}\\n`,
-      ),
-    );
+    await expectRunLine(path.join(parent, "workspace"), ["models", "describe", "main.ml.churn@champion"], {
+      id: registered.runs[1] as string,
+      name: "churn_gbt",
+      accuracy: registered.accuracies[1] as number,
+    });
     const json = JSON.parse(
       (
         await runCli(path.join(parent, "workspace"), [

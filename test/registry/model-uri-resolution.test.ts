@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseModelUri } from "../../src/registry/model-uri.js";
+import { formatModelReference, parseModelUri } from "../../src/registry/model-uri.js";
 import { resolveModelUri } from "../../src/registry/model-uri-resolution.js";
 import type { Workspace } from "../../src/workspace.js";
 import { GRADIENT_BOOSTED_TREES_DIRECTORY, LOGISTIC_REGRESSION_DIRECTORY } from "../helpers/example-data.js";
@@ -54,8 +54,54 @@ describe("model URIs parse as MLflow parses them", () => {
     expect(() => parseModelUri(uri)).toThrow(/INVALID_PARAMETER_VALUE/);
   });
 
-  it("explains that models:/<id> is a logged model ID", () => {
-    expect(() => parseModelUri("models:/m-1234")).toThrow(/logged model ID/);
+  it("explains what a models:/<id> that is no logged model ID lacks", () => {
+    expect(() => parseModelUri("models:/m-1234")).toThrow(
+      /names no version, alias or stage, and is not a logged model ID/,
+    );
+  });
+
+  it.each([
+    [
+      "runs:/0a1b2c3d4e5f60718293a4b5c6d7e8f9/model",
+      { kind: "run", runId: "0a1b2c3d4e5f60718293a4b5c6d7e8f9", path: "model" },
+    ],
+    [
+      "runs:/0a1b2c3d4e5f60718293a4b5c6d7e8f9/exported/churn.onnx",
+      { kind: "run", runId: "0a1b2c3d4e5f60718293a4b5c6d7e8f9", path: "exported/churn.onnx" },
+    ],
+    [
+      "models:/m-99a4e9b3f03642d587899d08e5d1b42b",
+      { kind: "logged-model", modelId: "m-99a4e9b3f03642d587899d08e5d1b42b" },
+    ],
+  ])("%s names an artifact no registered version stands for", (uri, expected) => {
+    expect(parseModelUri(uri)).toEqual(expected);
+    expect(formatModelReference(parseModelUri(uri))).toBe(uri);
+  });
+
+  it.each([
+    "runs:/",
+    "runs:/0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+    "runs:/0a1b2c3d4e5f60718293a4b5c6d7e8f9/",
+    "runs:/0a1b2c3d4e5f60718293a4b5c6d7e8f9/../other/model",
+    "runs:/0a1b2c3d4e5f60718293a4b5c6d7e8f9/model//x",
+    "runs:/not a run/model",
+  ])("refuses %s, saying what a runs:/ URI holds", (uri) => {
+    expect(() => parseModelUri(uri)).toThrow(
+      /^\[INVALID_PARAMETER_VALUE\] Not a proper runs:\/ URI: .*'runs:\/<run id>\/<path>'/,
+    );
+  });
+});
+
+describe("artifacts no registered version stands for, in the local registry", () => {
+  it.each([
+    ["runs:/0a1b2c3d4e5f60718293a4b5c6d7e8f9/model", "run's artifacts"],
+    ["models:/m-99a4e9b3f03642d587899d08e5d1b42b", "logged model"],
+  ])("%s is refused, saying how to bind a registered version instead", async (uri, what) => {
+    await expect(resolveModelUri(workspace.registry, uri)).rejects.toThrow(
+      new RegExp(
+        `^\\[UNSUPPORTED_FEATURE\\] ${uri.replaceAll("/", "\\/")} names an MLflow ${what}, and this workspace's own registry keeps no runs`,
+      ),
+    );
   });
 });
 

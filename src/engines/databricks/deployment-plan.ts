@@ -4,6 +4,7 @@ import { ModelSqlError } from "../../errors.js";
 import type { FunctionBinding } from "../../functions/function-binding.js";
 import { describeCheck } from "../../functions/route-choice.js";
 import type { Grant } from "../../governance/grant-store.js";
+import { describeModelVersion } from "../../registry/model-registry.js";
 import { compileFunctionSql } from "../../sql/compile/compiled-function.js";
 import { type MlGraph, readMlGraph } from "../../sql/compile/onnx-ml-nodes.js";
 import { DATABRICKS } from "../../sql/dialects/databricks-dialect.js";
@@ -64,7 +65,7 @@ export function functionDdl(binding: FunctionBinding, compiledGraph?: MlGraph): 
   const where = compiledGraph
     ? "compiled to SQL (checked against ONNX Runtime by modelsql)"
     : `on the serving endpoint ${routingOf(definition).endpoint}`;
-  const comment = `${definition.description ? `${definition.description} ` : ""}Scores with ${binding.version.name} version ${binding.version.version} (${definition.model}) ${where}; deployed by modelsql.`;
+  const comment = `${definition.description ? `${definition.description} ` : ""}Scores with ${describeModelVersion(binding.version)} (${definition.model}) ${where}; deployed by modelsql.`;
   const body = compiledGraph ? compiledBody(binding, compiledGraph) : aiQueryCall(binding, values);
   return [
     `CREATE OR REPLACE FUNCTION ${ucFunctionName(definition)}(`,
@@ -198,6 +199,13 @@ export async function planDeployment(
       // No endpoint: the warehouse itself computes the model.
       const graph = await compiledGraphFor(workspace, bound.binding);
       statements.push({ kind: "function", object: name, sql: functionDdl(bound.binding, graph) });
+      continue;
+    }
+    if (bound.binding.version.artifactReference) {
+      skipped.push({
+        object: name,
+        reason: `it scores with ${bound.binding.version.name}, which no registered model version stands for, and a serving endpoint serves registered versions (register it, or use route: sql)`,
+      });
       continue;
     }
     statements.push({ kind: "function", object: name, sql: functionDdl(bound.binding) });

@@ -538,7 +538,11 @@ export class LocalSession {
               {
                 function: bound.definition.name,
                 model: bound.definition.model,
-                version: bound.binding?.version.version ?? null,
+                // A run's or logged model's artifact has no version number; `model` names it.
+                version:
+                  bound.binding && !bound.binding.version.artifactReference
+                    ? bound.binding.version.version
+                    : null,
                 problem: bound.failure?.message ?? null,
                 route: bound.route?.route ?? null,
                 routeReason: bound.route?.reason ?? null,

@@ -20,6 +20,7 @@ import { describeCause, ModelSqlError } from "../../errors.js";
 import type { FunctionBinding } from "../../functions/function-binding.js";
 import type { ParameterType } from "../../functions/sql-types.js";
 import type { OnnxModel } from "../../models/onnx-model.js";
+import { describeModelVersion } from "../../registry/model-registry.js";
 import { feedTensor } from "./feed-tensors.js";
 import { udfError } from "./udf-errors.js";
 import { type CallForm, udfName } from "./udf-names.js";
@@ -148,7 +149,8 @@ function writeOutputs(
             })),
           ),
           model: binding.version.name,
-          version: binding.version.version,
+          // An artifact no registered version stands for (runs:/, a logged model) has no number.
+          version: binding.version.artifactReference ? null : binding.version.version,
         });
     }
   };
@@ -205,7 +207,7 @@ export function createPredictionUdf(
       } catch (error) {
         throw new ModelSqlError(
           "MODEL_EXECUTION_FAILED",
-          `${binding.definition.name} failed scoring ${count} rows with ${binding.version.name} version ${binding.version.version}: ${describeCause(error)}`,
+          `${binding.definition.name} failed scoring ${count} rows with ${describeModelVersion(binding.version)}: ${describeCause(error)}`,
           { hint: "Check the arguments' values against what the model accepts.", cause: error },
         );
       }

@@ -2,7 +2,7 @@ import { completeName } from "../../catalog/three-level-name.js";
 import { ModelSqlError } from "../../errors.js";
 import { type Authorizer, accessChecks, type RequiredPrivilege } from "../../governance/authorization.js";
 import type { Securable } from "../../governance/securables.js";
-import { parseModelUri } from "../../registry/model-uri.js";
+import { isArtifactReference, parseModelUri } from "../../registry/model-uri.js";
 import type { AnalysedStatement, WrittenName } from "../../sql/analyse/statement-analysis.js";
 import type { ResolvedReference } from "./reference-resolution.js";
 
@@ -138,15 +138,29 @@ async function readChecks(
     } else if (reference.kind === "function" && entry.definition && entry.securable) {
       checks.push(...accessChecks(principal, "EXECUTE", entry.securable, reason));
       const owner = context.authorizer.ownerOf(entry.securable);
-      const model = parseModelUri(entry.definition.model).name;
-      checks.push(
-        ...accessChecks(
-          owner,
-          "EXECUTE",
-          { type: "MODEL", name: model },
-          `function ${entry.definition.name} scores with it as its owner ${owner}`,
-        ),
-      );
+      const model = parseModelUri(entry.definition.model);
+      if (isArtifactReference(model)) {
+        // A run's or logged model's artifact is no securable, so no grant can cover it: only the
+        // workspace owner, who may read everything, may put one behind a function.
+        if (owner !== context.workspaceOwner) {
+          throw new ModelSqlError(
+            "INSUFFICIENT_PERMISSIONS",
+            `Function ${entry.definition.name} scores with ${entry.definition.model}, which no registered model version stands for, and its owner ${owner} is not the workspace owner`,
+            {
+              hint: "Register the model in MLflow and bind the function to models:/<name>@<alias>, so EXECUTE on the model governs it.",
+            },
+          );
+        }
+      } else {
+        checks.push(
+          ...accessChecks(
+            owner,
+            "EXECUTE",
+            { type: "MODEL", name: model.name },
+            `function ${entry.definition.name} scores with it as its owner ${owner}`,
+          ),
+        );
+      }
     } else if (
       reference.kind === "function" &&
       !entry.definition &&

@@ -122,7 +122,7 @@ export class UdfRegistrations {
           for (let row = 0; row < chunk.rowCount; row += 1) {
             const name = names.getItem(row);
             const bound = typeof name === "string" ? this.registered.get(name)?.bound.binding : undefined;
-            output.setItem(row, bound ? bound.version.version : null);
+            output.setItem(row, bound && !bound.version.artifactReference ? bound.version.version : null);
           }
           output.flush();
         },

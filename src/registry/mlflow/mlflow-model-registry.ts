@@ -1,9 +1,5 @@
-import { rmSync } from "node:fs";
-import path from "node:path";
 import type { MetadataStore } from "../../catalog/metadata-store.js";
 import { ModelSqlError } from "../../errors.js";
-import type { ModelInterface } from "../../models/model-interface.js";
-import { inspectModelSource } from "../../models/model-source.js";
 import type { ArtifactStore } from "../artifact-store.js";
 import type {
   ModelRegistry,
@@ -13,17 +9,12 @@ import type {
   RunLineage,
 } from "../model-registry.js";
 import { canonicalStage, type ModelStage } from "../model-stages.js";
-import { validateStagedModel } from "../model-validation.js";
-import { downloadArtifactDirectory } from "./mlflow-artifact-fetch.js";
+import { type ArtifactReference, formatModelReference } from "../model-uri.js";
+import { AnswerCache } from "./answer-cache.js";
+import { type ArtifactLocation, MlflowFetchedModels } from "./mlflow-fetched-models.js";
 import type { MlflowRestClient } from "./mlflow-rest-client.js";
+import { locateRunArtifact } from "./mlflow-run-artifacts.js";
 import type { MlflowModelVersion, MlflowRegisteredModel } from "./mlflow-schemas.js";
-
-interface FetchedRow {
-  artifact_hash: string;
-  onnx_file: string;
-  interface_json: string;
-  signature_json: string | null;
-}
 
 /**
  * The registry of an MLflow tracking server, as modelsql's registry: names, versions, aliases and
@@ -33,15 +24,63 @@ interface FetchedRow {
  * versions are immutable).
  */
 export class MlflowModelRegistry implements ModelRegistry {
+  private readonly fetchedModels: MlflowFetchedModels;
+  private readonly answers: AnswerCache;
+
+  /** `cacheMilliseconds`: how long an answer about names, aliases and stages is trusted. */
   constructor(
     private readonly client: MlflowRestClient,
     private readonly serverUrl: string,
-    private readonly store: MetadataStore,
-    private readonly artifacts: ArtifactStore,
-  ) {}
+    store: MetadataStore,
+    artifacts: ArtifactStore,
+    cacheMilliseconds: number,
+  ) {
+    this.fetchedModels = new MlflowFetchedModels(client, serverUrl, store, artifacts);
+    this.answers = new AnswerCache(cacheMilliseconds);
+  }
+
+  private run(runId: string) {
+    return this.answers.get(`run ${runId}`, () => this.client.getRun(runId));
+  }
+
+  async getArtifact(reference: ArtifactReference): Promise<ModelVersion> {
+    const uri = formatModelReference(reference);
+    let runId: string | null;
+    let location: () => Promise<ArtifactLocation>;
+    let createdAt: number;
+    if (reference.kind === "logged-model") {
+      const logged = await this.answers.get(`logged ${reference.modelId}`, () =>
+        this.client.getLoggedModel(reference.modelId),
+      );
+      runId = logged.info.source_run_id || null;
+      createdAt = logged.info.creation_timestamp_ms ?? 0;
+      location = async () => ({ uri: logged.info.artifact_uri, kind: "directory" });
+    } else {
+      const run = await this.run(reference.runId);
+      runId = run.info.run_id;
+      createdAt = run.info.start_time ?? 0;
+      location = () => locateRunArtifact(this.client, run, reference.path);
+    }
+    const fetched = await this.fetchedModels.fetch(uri, 0, location);
+    return {
+      name: uri,
+      version: 0,
+      artifactReference: reference,
+      description: null,
+      source: uri,
+      runId,
+      ...fetched,
+      stage: "None",
+      aliases: [],
+      tags: {},
+      createdBy: "mlflow",
+      createdAt: new Date(createdAt),
+      lastUpdatedAt: new Date(createdAt),
+    };
+  }
 
   async runLineage(runId: string): Promise<RunLineage> {
-    const run = await this.client.getRun(runId);
+    const run = await this.run(runId);
     return {
       runId: run.info.run_id,
       runName: run.info.run_name || null,
@@ -71,11 +110,16 @@ export class MlflowModelRegistry implements ModelRegistry {
   }
 
   async getModel(name: string): Promise<RegisteredModel> {
-    return this.registeredModel(await this.client.getRegisteredModel(name));
+    return this.registeredModel(
+      await this.answers.get(`model ${name}`, () => this.client.getRegisteredModel(name)),
+    );
   }
 
   async listVersions(name: string): Promise<ModelVersion[]> {
-    const versions = await this.withAliases(name, await this.client.listVersions(name));
+    const versions = await this.withAliases(
+      name,
+      await this.answers.get(`versions ${name}`, () => this.client.listVersions(name)),
+    );
     const result: ModelVersion[] = [];
     for (const version of versions) result.push(await this.materialize(version));
     return result;
@@ -86,7 +130,7 @@ export class MlflowModelRegistry implements ModelRegistry {
    * model lists them, so they are filled in from there.
    */
   private async withAliases(name: string, versions: MlflowModelVersion[]): Promise<MlflowModelVersion[]> {
-    const model = await this.client.getRegisteredModel(name);
+    const model = await this.answers.get(`model ${name}`, () => this.client.getRegisteredModel(name));
     return versions.map((version) => ({
       ...version,
       aliases: (model.aliases ?? [])
@@ -96,17 +140,24 @@ export class MlflowModelRegistry implements ModelRegistry {
   }
 
   async getVersion(name: string, version: number): Promise<ModelVersion> {
-    return this.materialize(await this.client.getModelVersion(name, version));
+    return this.materialize(
+      await this.answers.get(`version ${name} ${version}`, () => this.client.getModelVersion(name, version)),
+    );
   }
 
   async getVersionByAlias(name: string, alias: string): Promise<ModelVersion> {
-    return this.materialize(await this.client.getModelVersionByAlias(name, alias));
+    return this.materialize(
+      await this.answers.get(`alias ${name} ${alias}`, () => this.client.getModelVersionByAlias(name, alias)),
+    );
   }
 
   async getLatestVersion(name: string, stage?: ModelStage): Promise<ModelVersion> {
-    const versions = (await this.withAliases(name, await this.client.listVersions(name))).filter(
-      (version) => stage === undefined || version.current_stage === stage,
-    );
+    const versions = (
+      await this.withAliases(
+        name,
+        await this.answers.get(`versions ${name}`, () => this.client.listVersions(name)),
+      )
+    ).filter((version) => stage === undefined || version.current_stage === stage);
     const latest = versions[versions.length - 1];
     if (!latest) {
       throw new ModelSqlError(
@@ -119,11 +170,13 @@ export class MlflowModelRegistry implements ModelRegistry {
 
   async setAlias(name: string, alias: string, version: number): Promise<void> {
     await this.client.setAlias(name, alias, version);
+    this.answers.clear();
   }
 
   async deleteAlias(name: string, alias: string): Promise<boolean> {
     try {
       await this.client.deleteAlias(name, alias);
+      this.answers.clear();
       return true;
     } catch (error) {
       if (error instanceof ModelSqlError && error.errorClass === "MODEL_VERSION_NOT_FOUND") return false;
@@ -137,11 +190,15 @@ export class MlflowModelRegistry implements ModelRegistry {
     stage: ModelStage,
     archiveExisting: boolean,
   ): Promise<ModelVersion> {
-    return this.materialize(await this.client.transitionStage(name, version, stage, archiveExisting));
+    const moved = await this.client.transitionStage(name, version, stage, archiveExisting);
+    this.answers.clear();
+    return this.materialize(moved);
   }
 
   private async registeredModel(model: MlflowRegisteredModel): Promise<RegisteredModel> {
-    const versions = await this.client.listVersions(model.name);
+    const versions = await this.answers.get(`versions ${model.name}`, () =>
+      this.client.listVersions(model.name),
+    );
     return {
       name: model.name,
       description: model.description || null,
@@ -156,20 +213,17 @@ export class MlflowModelRegistry implements ModelRegistry {
 
   /** The version as modelsql's ModelVersion, its files fetched into the artifact store once. */
   private async materialize(version: MlflowModelVersion): Promise<ModelVersion> {
-    const fetched = await this.fetched(version);
+    const fetched = await this.fetchedModels.fetch(version.name, version.version, async () => ({
+      uri: await this.client.getDownloadUri(version.name, version.version),
+      kind: "directory",
+    }));
     return {
       name: version.name,
       version: version.version,
       description: version.description || null,
       source: version.source ?? "",
       runId: version.run_id || null,
-      artifactHash: fetched.artifact_hash,
-      artifactDirectory: this.artifacts.directoryOf(fetched.artifact_hash),
-      onnxFile: fetched.onnx_file,
-      modelInterface: JSON.parse(fetched.interface_json) as ModelInterface,
-      signature: fetched.signature_json
-        ? (JSON.parse(fetched.signature_json) as ModelVersion["signature"])
-        : null,
+      ...fetched,
       stage: canonicalStage(version.current_stage ?? "None"),
       aliases: version.aliases ?? [],
       tags: Object.fromEntries((version.tags ?? []).map((tag) => [tag.key, tag.value ?? ""])),
@@ -177,53 +231,5 @@ export class MlflowModelRegistry implements ModelRegistry {
       createdAt: new Date(version.creation_timestamp ?? 0),
       lastUpdatedAt: new Date(version.last_updated_timestamp ?? 0),
     };
-  }
-
-  private async fetched(version: MlflowModelVersion): Promise<FetchedRow> {
-    const known = this.store.get<FetchedRow>(
-      "SELECT artifact_hash, onnx_file, interface_json, signature_json FROM mlflow_fetched_versions WHERE server = ? AND model_name = ? AND version = ?",
-      this.serverUrl,
-      version.name,
-      version.version,
-    );
-    if (known) return known;
-    const uri = await this.client.getDownloadUri(version.name, version.version);
-    const local = await downloadArtifactDirectory(this.client, uri);
-    try {
-      const source = inspectModelSource(local);
-      const staged = this.artifacts.stage(source.root, source.files);
-      let checked: ReturnType<typeof validateStagedModel>;
-      try {
-        checked = validateStagedModel(source, path.join(staged, source.onnxFile));
-      } catch (error) {
-        this.artifacts.discard(staged);
-        throw error;
-      }
-      // The content hash is computed over the fetched bytes; they are what scores from now on.
-      const stored = this.artifacts.commit(staged, source.files);
-      const row: FetchedRow = {
-        artifact_hash: stored.hash,
-        onnx_file: source.onnxFile,
-        interface_json: JSON.stringify(checked.modelInterface),
-        signature_json: checked.signature ? JSON.stringify(checked.signature) : null,
-      };
-      this.store.writeTransaction(() =>
-        this.store.run(
-          `INSERT OR REPLACE INTO mlflow_fetched_versions (server, model_name, version, artifact_hash, onnx_file, interface_json, signature_json, fetched_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          this.serverUrl,
-          version.name,
-          version.version,
-          row.artifact_hash,
-          row.onnx_file,
-          row.interface_json,
-          row.signature_json,
-          Date.now(),
-        ),
-      );
-      return row;
-    } finally {
-      rmSync(local, { recursive: true, force: true });
-    }
   }
 }

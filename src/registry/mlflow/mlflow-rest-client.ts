@@ -2,6 +2,8 @@ import { z } from "zod";
 import { describeCause, type ErrorClass, ModelSqlError } from "../../errors.js";
 import {
   artifactListSchema,
+  loggedModelSchema,
+  type MlflowLoggedModel,
   type MlflowModelVersion,
   type MlflowRegisteredModel,
   type MlflowRun,
@@ -255,10 +257,11 @@ export class MlflowRestClient {
     });
   }
 
+  /** MLflow's own client sends DELETE parameters as a JSON body; 3.5.1 ignores a query string. */
   async deleteAlias(name: string, alias: string): Promise<void> {
-    const query = new URLSearchParams({ name, alias });
-    await this.request(`/api/2.0/mlflow/registered-models/alias?${query}`, {
+    await this.request("/api/2.0/mlflow/registered-models/alias", {
       method: "DELETE",
+      body: { name, alias },
       missing: "MODEL_VERSION_NOT_FOUND",
     });
   }
@@ -297,20 +300,56 @@ export class MlflowRestClient {
   /** The files directly under an artifact directory served by the server (`--serve-artifacts`). */
   async listArtifacts(path: string): Promise<{ path: string; isDir: boolean; size?: number }[]> {
     const query = new URLSearchParams({ path });
-    const body = await this.json(
-      `/api/2.0/mlflow-artifacts/artifacts?${query}`,
-      z.object({
-        files: z
-          .array(z.object({ path: z.string(), is_dir: z.boolean().optional(), file_size: int64Optional }))
-          .optional(),
-      }),
-      { missing: "MODEL_VERSION_NOT_FOUND" },
-    );
+    const body = await this.json(`/api/2.0/mlflow-artifacts/artifacts?${query}`, artifactListSchema, {
+      missing: "MODEL_VERSION_NOT_FOUND",
+    });
     return (body.files ?? []).map((file) => ({
       path: file.path,
       isDir: file.is_dir ?? false,
       ...(file.file_size === undefined ? {} : { size: file.file_size }),
     }));
+  }
+
+  /** An MLflow 3 logged model (`models:/m-...`): where its files are and the run that logged it. */
+  async getLoggedModel(modelId: string): Promise<MlflowLoggedModel> {
+    const body = await this.json(
+      `/api/2.0/mlflow/logged-models/${encodeURIComponent(modelId)}`,
+      z.object({ model: loggedModelSchema }),
+      { missing: "MODEL_VERSION_NOT_FOUND" },
+    );
+    return body.model;
+  }
+
+  /**
+   * The model a run logged under a name (MLflow 3 keeps `log_model(name=...)` outside the run's
+   * artifacts, as a logged model whose source_run_id is the run), or undefined.
+   */
+  async findLoggedModel(
+    experimentId: string,
+    runId: string,
+    name: string,
+  ): Promise<MlflowLoggedModel | undefined> {
+    const quote = (text: string) => `'${text.replaceAll("'", "\\'")}'`;
+    const page = z.object({
+      models: z.array(loggedModelSchema).optional(),
+      next_page_token: z.string().optional(),
+    });
+    let pageToken: string | undefined;
+    do {
+      const body = await this.json("/api/2.0/mlflow/logged-models/search", page, {
+        method: "POST",
+        body: {
+          experiment_ids: [experimentId],
+          filter: `name = ${quote(name)} AND source_run_id = ${quote(runId)}`,
+          ...(pageToken ? { page_token: pageToken } : {}),
+        },
+        missing: "MODEL_VERSION_NOT_FOUND",
+      });
+      const found = (body.models ?? []).find((model) => model.info.source_run_id === runId);
+      if (found) return found;
+      pageToken = body.next_page_token || undefined;
+    } while (pageToken);
+    return undefined;
   }
 
   /** One artifact file's bytes. */
@@ -322,8 +361,3 @@ export class MlflowRestClient {
     return new Uint8Array(await response.arrayBuffer());
   }
 }
-
-const int64Optional = z
-  .union([z.string(), z.number()])
-  .transform((value) => Number(value))
-  .optional();

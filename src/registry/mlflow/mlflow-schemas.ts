@@ -46,6 +46,7 @@ export const runSchema = z.object({
     experiment_id: z.string().optional(),
     status: z.string().optional(),
     start_time: int64.optional(),
+    artifact_uri: z.string().optional(),
   }),
   data: z
     .object({
@@ -56,6 +57,22 @@ export const runSchema = z.object({
 });
 
 export type MlflowRun = z.infer<typeof runSchema>;
+
+/** GET /api/2.0/mlflow/logged-models/{id}: an MLflow 3 logged model (`models:/m-...`). */
+export const loggedModelSchema = z.object({
+  info: z.object({
+    model_id: z.string(),
+    experiment_id: z.string().optional(),
+    name: z.string().optional(),
+    artifact_uri: z.string(),
+    status: z.string().optional(),
+    source_run_id: z.string().optional(),
+    creation_timestamp_ms: int64.optional(),
+    last_updated_timestamp_ms: int64.optional(),
+  }),
+});
+
+export type MlflowLoggedModel = z.infer<typeof loggedModelSchema>;
 
 export const mlflowErrorSchema = z.object({ error_code: z.string(), message: z.string().optional() });
 

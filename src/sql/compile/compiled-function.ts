@@ -81,7 +81,13 @@ export function compileFunctionSql(
           ),
         },
         { name: "model", value: sql.text(binding.version.name) },
-        { name: "version", value: sql.cast(String(binding.version.version), "INT") },
+        {
+          name: "version",
+          value: sql.cast(
+            binding.version.artifactReference ? "NULL" : String(binding.version.version),
+            "INT",
+          ),
+        },
       ]);
       break;
     }
