@@ -10,6 +10,7 @@ import { ApiTokenStore } from "./governance/api-token-store.js";
 import { Authorizer } from "./governance/authorization.js";
 import { GrantStore } from "./governance/grant-store.js";
 import { PrincipalStore } from "./governance/principal-store.js";
+import { InferenceLog } from "./monitoring/inference-log.js";
 import { ArtifactStore } from "./registry/artifact-store.js";
 import { CompiledRouteStore } from "./registry/compiled-route-store.js";
 import { LocalModelRegistry } from "./registry/local-model-registry.js";
@@ -36,6 +37,8 @@ export interface Workspace {
   readonly tokens: ApiTokenStore;
   /** Parity checks and timings of models compiled to SQL, per artifact. */
   readonly compiledRoutes: CompiledRouteStore;
+  /** What every statement and invocation scored, with which version (system.serving tables). */
+  readonly inferenceLog: InferenceLog;
   close(): void;
 }
 
@@ -186,6 +189,7 @@ export function openWorkspace(directory: string): Workspace {
     authorizer: new Authorizer(principals, grants, resolvedOwner),
     deployments: new DeploymentStore(store),
     compiledRoutes: new CompiledRouteStore(store),
+    inferenceLog: new InferenceLog(store),
     tokens: new ApiTokenStore(store, principals),
     close: () => store.close(),
   };

@@ -150,4 +150,33 @@ export const METADATA_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (server, model_name, version)
   );
   `,
+  // 8: the inference log: one row per prediction function a statement or invocation called, and
+  // a sample of the rows it scored (inputs and prediction as JSON).
+  `
+  CREATE TABLE inference_log (
+    id             INTEGER PRIMARY KEY,
+    statement_id   TEXT NOT NULL,
+    recorded_at    INTEGER NOT NULL,
+    principal      TEXT NOT NULL,
+    source         TEXT NOT NULL,
+    function_name  TEXT NOT NULL,
+    model_name     TEXT NOT NULL,
+    model_version  INTEGER,
+    model_uri      TEXT NOT NULL,
+    registry       TEXT NOT NULL,
+    route          TEXT,
+    rows_scored    INTEGER NOT NULL,
+    latency_ms     REAL NOT NULL,
+    status         TEXT NOT NULL,
+    error_class    TEXT
+  );
+  CREATE INDEX inference_log_by_function ON inference_log (function_name, recorded_at);
+  CREATE TABLE inference_samples (
+    log_id      INTEGER NOT NULL REFERENCES inference_log (id) ON DELETE CASCADE,
+    sample      INTEGER NOT NULL,
+    inputs      TEXT NOT NULL,
+    prediction  TEXT NOT NULL,
+    PRIMARY KEY (log_id, sample)
+  );
+  `,
 ];

@@ -61,9 +61,9 @@ export class MetadataStore {
     return this.database.prepare(sql).get(...parameters) as Row | undefined;
   }
 
-  run(sql: string, ...parameters: unknown[]): { changes: number } {
+  run(sql: string, ...parameters: unknown[]): { changes: number; lastInsertRowid: number } {
     const result = this.database.prepare(sql).run(...parameters);
-    return { changes: result.changes };
+    return { changes: result.changes, lastInsertRowid: Number(result.lastInsertRowid) };
   }
 
   close(): void {

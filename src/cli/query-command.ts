@@ -160,8 +160,9 @@ async function runLocally(session: LocalSession, script: string, format: ResultF
       );
     }
   } catch (error) {
-    await session.complete(false);
-    throw await session.translate(error, statement);
+    const translated = await session.translate(error, statement);
+    await session.complete(false, translated);
+    throw translated;
   }
   await writer.end();
   await session.complete(true);

@@ -52,6 +52,7 @@ export async function withLocalSession<T>(
 ): Promise<T> {
   return withWorkspace(command, async (workspace) => {
     const session = await LocalSession.open(workspace, {
+      source: "cli",
       defaults: sessionDefaults(options),
       ...(options.as ? { principal: options.as } : {}),
     });

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { completeName } from "../catalog/three-level-name.js";
 import { ModelSqlError } from "../errors.js";
+import { isSystemSecurable } from "../monitoring/system-catalog.js";
 import type { GovernanceStatement } from "../sql/analyse/governance-statements.js";
 import type { Workspace } from "../workspace.js";
 import { checkGrantable } from "./privileges.js";
@@ -27,6 +28,7 @@ function fullName(parts: readonly string[], type: Securable["type"], currentSche
  * process holds the data (a server, a long `score`).
  */
 export async function securableExists(target: Securable, workspace: Workspace): Promise<boolean> {
+  if (isSystemSecurable(target)) return true;
   switch (target.type) {
     case "FUNCTION":
       return workspace.functions.find(target.name) !== undefined;

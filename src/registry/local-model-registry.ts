@@ -45,6 +45,8 @@ interface VersionRow {
 
 /** The registry kept in the workspace itself: SQLite metadata plus content-addressed artifacts. */
 export class LocalModelRegistry implements ModelRegistry {
+  readonly location = "local";
+
   constructor(
     private readonly store: MetadataStore,
     private readonly artifacts: ArtifactStore,

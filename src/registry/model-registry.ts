@@ -79,6 +79,8 @@ export function modelVersionLabel(
 }
 
 export interface ModelRegistry {
+  /** Where versions come from, as the inference log names it: `local`, or the MLflow server's URL. */
+  readonly location: string;
   /**
    * A run's model artifacts (`runs:/`) or an MLflow 3 logged model (`models:/m-...`), as a
    * version-0 ModelVersion; absent where the registry keeps no runs (the local one).

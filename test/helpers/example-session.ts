@@ -16,8 +16,8 @@ export interface ExampleSession {
   readonly directory: string;
   readonly workspace: Workspace;
   readonly session: LocalSession;
-  /** Opens another session on the same workspace (closed by cleanup). */
-  openSession(): Promise<LocalSession>;
+  /** Opens another session on the same workspace, as the owner or another principal (closed by cleanup). */
+  openSession(principal?: string): Promise<LocalSession>;
   cleanup(): void;
 }
 
@@ -31,8 +31,11 @@ export async function exampleSession(): Promise<ExampleSession> {
   const workspace = openWorkspace(directory);
   // One ONNX Runtime thread: test files run side by side on a small machine.
   const sessions: LocalSession[] = [];
-  const openSession = async () => {
-    const opened = await LocalSession.open(workspace, { intraOpThreads: 1 });
+  const openSession = async (principal?: string) => {
+    const opened = await LocalSession.open(workspace, {
+      intraOpThreads: 1,
+      ...(principal ? { principal } : {}),
+    });
     sessions.push(opened);
     return opened;
   };
@@ -43,7 +46,13 @@ export async function exampleSession(): Promise<ExampleSession> {
     session,
     openSession,
     cleanup: () => {
-      for (const opened of sessions) opened.close();
+      for (const opened of sessions) {
+        try {
+          opened.close();
+        } catch {
+          // closed by the test already
+        }
+      }
       workspace.close();
       rmSync(parent, { recursive: true, force: true });
     },

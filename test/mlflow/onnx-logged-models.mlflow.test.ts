@@ -151,6 +151,14 @@ describe("models trained, converted and logged with MLflow's Python client", () 
       expect(compared.largest).toBeLessThan(1e-6);
       expect(compared.mismatches).toBe(0);
       expect(compared.versions).toEqual([2]);
+      // The inference log names the MLflow server and the version that scored each statement.
+      const records = await session.queryRows(
+        "SELECT model_name, model_version, registry, rows_scored FROM system.serving.inference_log WHERE function_name = 'main.ml.churn_score' ORDER BY id",
+      );
+      expect(records.slice(-2)).toEqual([
+        { model_name: MODEL, model_version: 1, registry: server.url, rows_scored: 7043n },
+        { model_name: MODEL, model_version: 2, registry: server.url, rows_scored: 7043n },
+      ]);
       const version = await workspace.registry.getVersion(MODEL, 2);
       // The weights came through the artifact proxy as their own file, beside model.onnx.
       expect(readdirSync(version.artifactDirectory).filter((file) => file.endsWith(".data"))).toHaveLength(1);

@@ -2,12 +2,12 @@ import { ModelSqlError } from "../../errors.js";
 
 /**
  * Unity Catalog catalogs as DuckDB databases. DuckDB reserves the name `main` (and `system`,
- * `temp`), so Unity Catalog's default catalog `main` is the DuckDB database `main_db`; every
- * other catalog keeps its name. Statements are rewritten accordingly before DuckDB sees them.
+ * `temp`), so Unity Catalog's default catalog `main` is the DuckDB database `main_db`, and its
+ * `system` catalog (modelsql's system tables) is `uc_system`; every other catalog keeps its name. Statements are rewritten accordingly before DuckDB sees them.
  * Verified on DuckDB 1.5.6: `ATTACH ... AS main` fails with "reserved name".
  */
-const RENAMED: Readonly<Record<string, string>> = { main: "main_db" };
-const RESERVED_IN_DUCKDB = new Set(["system", "temp", "memory", "main_db"]);
+const RENAMED: Readonly<Record<string, string>> = { main: "main_db", system: "uc_system" };
+const RESERVED_IN_DUCKDB = new Set(["temp", "memory", "main_db", "uc_system"]);
 
 export function duckdbDatabaseOf(catalog: string): string {
   const renamed = RENAMED[catalog];

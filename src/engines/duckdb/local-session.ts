@@ -11,6 +11,8 @@ import {
   securableExists,
 } from "../../governance/governance-runner.js";
 import { ModelSessionCache } from "../../models/model-session-cache.js";
+import type { InferenceSource } from "../../monitoring/inference-log.js";
+import { SYSTEM_CATALOG } from "../../monitoring/system-catalog.js";
 import {
   type AnalysedStatement,
   analyseStatement,
@@ -30,11 +32,13 @@ import {
 } from "./duckdb-catalog-names.js";
 import { type FailedStatement, translateDuckdbError } from "./duckdb-error-translation.js";
 import { createMacroSql, macroLocation } from "./function-macros.js";
+import { InferenceRecording } from "./inference-recording.js";
 import { checkPredictionCalls } from "./prediction-call-checks.js";
 import type { ScoringHooks } from "./prediction-udf.js";
 import { ReferenceResolver, type ResolvedReference } from "./reference-resolution.js";
 import { prepareSingleStatement, STATEMENT_TYPES } from "./single-statement.js";
 import { requiredPrivileges, schemaName, targetName } from "./statement-authorization.js";
+import { SystemTables } from "./system-tables.js";
 import { type BoundVersion, UdfRegistrations } from "./udf-registrations.js";
 
 export interface LocalSessionOptions {
@@ -46,6 +50,8 @@ export interface LocalSessionOptions {
   readonly duckdbThreads?: number;
   /** Who runs the statements; their privileges are checked (default: the workspace owner). */
   readonly principal?: string;
+  /** Where statements come from, as the inference log records it (default: session). */
+  readonly source?: InferenceSource;
 }
 
 /** One statement as it was run: the user's text, what DuckDB ran, and the versions bound. */
@@ -72,6 +78,7 @@ export interface ExecutedStatement {
 export class LocalSession {
   private hooks: ScoringHooks = {};
   private transactionOpen = false;
+  private systemTables: SystemTables | undefined;
   private macrosInSync = "";
 
   private constructor(
@@ -82,6 +89,7 @@ export class LocalSession {
     private readonly udfs: UdfRegistrations,
     /** The principal whose privileges every statement is checked against. */
     readonly principal: string,
+    private readonly recording: InferenceRecording,
   ) {}
 
   static async open(workspace: Workspace, options: LocalSessionOptions = {}): Promise<LocalSession> {
@@ -91,7 +99,10 @@ export class LocalSession {
     const connection = await instance.connect();
     const sessions = new ModelSessionCache(options.intraOpThreads);
     let session: LocalSession | undefined;
-    const hooks: ScoringHooks = { onChunkScored: (rows) => session?.hooks.onChunkScored?.(rows) };
+    const hooks: ScoringHooks = {
+      onChunkScored: (rows) => session?.hooks.onChunkScored?.(rows),
+      onScored: (functionName, rows, read) => session?.recording.offer(functionName, rows, read),
+    };
     const principal = options.principal ?? workspace.owner;
     workspace.principals.get(principal);
     session = new LocalSession(
@@ -107,8 +118,15 @@ export class LocalSession {
         new CompiledRoutes(workspace.compiledRoutes, sessions),
       ),
       principal,
+      new InferenceRecording(
+        workspace.inferenceLog,
+        principal,
+        workspace.registry.location,
+        options.source ?? "session",
+      ),
     );
     try {
+      session.systemTables = await SystemTables.attach(connection, workspace.inferenceLog);
       await session.attachCatalogs();
       await session.applyDefaults({ ...workspace.settings.sessionDefaults(), ...options.defaults });
       if (principal !== workspace.owner) {
@@ -316,24 +334,51 @@ export class LocalSession {
     }
     await this.complete(true);
     await this.bindFunctions();
+    this.recording.begin();
     // A script runs in one transaction: if any statement fails, none of them stays done.
     const transactional = statements.length > 1;
-    if (transactional) await this.connection.run("BEGIN TRANSACTION");
     try {
+      if (transactional) await this.connection.run("BEGIN TRANSACTION");
       const last = await this.executeEach(script, statements);
       this.transactionOpen = transactional;
       return last;
     } catch (error) {
+      this.finishRecording(false, error);
       if (transactional) await this.rollback();
       throw error;
     }
+  }
+
+  /** Ends the running statement's inference record; a failure to write it never hides the statement's own error. */
+  private finishRecording(success: boolean, error?: unknown): void {
+    const failure = error instanceof ModelSqlError ? error : undefined;
+    const status = success
+      ? "succeeded"
+      : failure?.errorClass === "OPERATION_CANCELLED"
+        ? "cancelled"
+        : "failed";
+    if (success) {
+      this.recording.finish(status);
+      return;
+    }
+    try {
+      this.recording.finish(status, failure);
+    } catch {
+      // The statement's own error is what the caller must see.
+    }
+  }
+
+  /** Where the next statement comes from and its id, for the inference log (the HTTP server's statement id). */
+  labelNextStatement(label: { source?: InferenceSource; statementId?: string }): void {
+    this.recording.labelNext(label);
   }
 
   /**
    * Ends the transaction of the last script run, once its result has been read: commits it, or
    * on failure rolls it back. A single statement commits on its own; this is then a no-op.
    */
-  async complete(success: boolean): Promise<void> {
+  async complete(success: boolean, error?: unknown): Promise<void> {
+    this.finishRecording(success, error);
     if (!this.transactionOpen) return;
     this.transactionOpen = false;
     if (success) await this.connection.run("COMMIT");
@@ -367,6 +412,7 @@ export class LocalSession {
     let last: { result: DuckDBResult; statement: ExecutedStatement } | undefined;
     for (const [index, { text, offset }] of statements.entries()) {
       const statement = await this.prepare(script, text, offset);
+      this.recording.noteCalled(calledFunctions(statement), statement.boundVersions);
       const existedBefore = await this.targetExistsNow(statement);
       try {
         const result =
@@ -398,21 +444,29 @@ export class LocalSession {
   async runWrapped(query: string, wrap: (executedQuery: string) => string): Promise<ExecutedStatement> {
     await this.complete(true);
     await this.bindFunctions();
-    const statement = await this.prepare(query, query, 0, { allowInternal: true });
-    if (statement.analysis.kind !== "query") {
-      throw new ModelSqlError("UNSUPPORTED_STATEMENT", "Only a query can be wrapped");
-    }
+    this.recording.begin();
     try {
-      const prepared = await prepareSingleStatement(this.connection, wrap(statement.executedText), [
-        StatementType.COPY,
-        StatementType.CREATE,
-      ]);
-      await prepared.run();
+      const statement = await this.prepare(query, query, 0, { allowInternal: true });
+      if (statement.analysis.kind !== "query") {
+        throw new ModelSqlError("UNSUPPORTED_STATEMENT", "Only a query can be wrapped");
+      }
+      this.recording.noteCalled(calledFunctions(statement), statement.boundVersions);
+      try {
+        const prepared = await prepareSingleStatement(this.connection, wrap(statement.executedText), [
+          StatementType.COPY,
+          StatementType.CREATE,
+        ]);
+        await prepared.run();
+      } catch (error) {
+        if (error instanceof ModelSqlError) throw error;
+        throw await translateDuckdbError(error, statement.failure);
+      }
+      this.finishRecording(true);
+      return statement;
     } catch (error) {
-      if (error instanceof ModelSqlError) throw error;
-      throw await translateDuckdbError(error, statement.failure);
+      this.finishRecording(false, error);
+      throw error;
     }
-    return statement;
   }
 
   /** Analyses and rewrites one statement, and binds every function's model version for it. */
@@ -463,6 +517,10 @@ export class LocalSession {
       viewBody: (view) => this.viewBody(view, resolver, parse),
     });
     if (options.enforce !== false) this.workspace.authorizer.require(privileges);
+    // The system tables are filled from the workspace's log only when a statement reads them.
+    if (privileges.some((check) => check.securable.name.split(".")[0] === SYSTEM_CATALOG)) {
+      await this.systemTables?.refresh();
+    }
     const qualified = analysis.kind === "create_view" ? qualifyEdits(text, resolved) : [];
     const edited = rewriteCatalogNames(text, analysis, qualified);
     const executed = executedForm(analysis, edited, currentSchema);
@@ -753,8 +811,9 @@ export class LocalSession {
         Object.fromEntries(row.map((value, index) => [names[index], value])),
       );
     } catch (error) {
-      await this.complete(false);
-      throw await this.translate(error, statement);
+      const translated = await this.translate(error, statement);
+      await this.complete(false, translated);
+      throw translated;
     }
     await this.complete(true);
     return rows;
@@ -863,4 +922,11 @@ function executedForm(
     statementOffset: (executed) => edited.originalOffset(executed),
     executedOffset: (statement) => edited.editedOffset(statement),
   };
+}
+
+/** The prediction functions a statement calls, through its views too (its EXECUTE checks). */
+function calledFunctions(statement: ExecutedStatement): string[] {
+  return statement.privileges
+    .filter((check) => check.privilege === "EXECUTE" && check.securable.type === "FUNCTION")
+    .map((check) => check.securable.name);
 }

@@ -20,8 +20,10 @@ import { describeCause, ModelSqlError } from "../../errors.js";
 import type { FunctionBinding } from "../../functions/function-binding.js";
 import type { ParameterType } from "../../functions/sql-types.js";
 import type { OnnxModel } from "../../models/onnx-model.js";
+import type { ScoredSample } from "../../monitoring/statement-observations.js";
 import { describeModelVersion } from "../../registry/model-registry.js";
 import { feedTensor } from "./feed-tensors.js";
+import { everyRow, sampleReader } from "./scored-samples.js";
 import { udfError } from "./udf-errors.js";
 import { type CallForm, udfName } from "./udf-names.js";
 import {
@@ -46,6 +48,15 @@ export type { CallForm };
 export interface ScoringHooks {
   /** After each chunk, with its row count (NULL rows included); throwing here (say, on cancel) fails the statement. */
   readonly onChunkScored?: (rows: number) => void;
+  /**
+   * After each chunk, for the inference log: the chunk rows that were scored (not NULL), and a
+   * reader of one row's arguments and value, called only for the rows the sample keeps.
+   */
+  readonly onScored?: (
+    functionName: string,
+    scoredRows: ArrayLike<number>,
+    read: (row: number) => ScoredSample,
+  ) => void;
 }
 
 export function returnTypeOf(binding: FunctionBinding): DuckDBType {
@@ -122,13 +133,18 @@ function labelAt(tensor: Tensor, index: number): bigint | string {
   return typeof value === "number" ? BigInt(value) : (value as bigint | string);
 }
 
+/**
+ * Writes the chunk's results; returns a reader of one scored row's value (by chunk row), for the
+ * inference log's sample. Reading it back from the written vector crashes for STRUCT results
+ * (seen on @duckdb/node-api 1.5), so the value is computed again instead.
+ */
 function writeOutputs(
   binding: FunctionBinding,
   outputs: Record<string, Tensor>,
   scored: Int32Array | undefined,
   rows: number,
   target: DuckDBVector,
-): void {
+): (row: number) => unknown {
   const probabilityTensor = binding.probabilityOutput ? outputs[binding.probabilityOutput.name] : undefined;
   const probabilities = probabilityTensor?.data as Float32Array | Float64Array | undefined;
   const labels = binding.labelOutput ? outputs[binding.labelOutput.name] : undefined;
@@ -162,6 +178,19 @@ function writeOutputs(
     for (let index = 0; index < scored.length; index += 1) set(scored[index] as number, resultOf(index));
   }
   target.flush();
+  return (row) => resultOf(scored ? indexOfRow(scored, row) : row);
+}
+
+/** The position of a chunk row among the scored rows (sorted ascending). */
+function indexOfRow(scored: Int32Array, row: number): number {
+  let low = 0;
+  let high = scored.length - 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((scored[middle] as number) < row) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /**
@@ -187,6 +216,7 @@ export function createPredictionUdf(
   const returnType = returnTypeOf(binding);
   const parameterTypes = parameterTypesOf(binding, form);
   const name = udfName(binding.definition.name, form, udfSignature(returnType, parameterTypes));
+  const sampled = binding.inputs.map(({ parameter }) => parameter);
   const scoreChunk = (chunk: DuckDBDataChunk, output: DuckDBVector): void => {
     const reason = failure();
     if (reason) throw reason;
@@ -212,7 +242,12 @@ export function createPredictionUdf(
         );
       }
     }
-    writeOutputs(binding, outputs, scored, rows, output);
+    const valueOfRow = writeOutputs(binding, outputs, scored, rows, output);
+    hooks.onScored?.(
+      binding.definition.name,
+      scored ?? everyRow(rows),
+      sampleReader(sampled, form, chunk.chunk, valueOfRow),
+    );
     hooks.onChunkScored?.(rows);
   };
   const mainFunction = (_info: unknown, chunk: DuckDBDataChunk, output: DuckDBVector): void => {

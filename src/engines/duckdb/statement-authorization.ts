@@ -2,6 +2,7 @@ import { completeName } from "../../catalog/three-level-name.js";
 import { ModelSqlError } from "../../errors.js";
 import { type Authorizer, accessChecks, type RequiredPrivilege } from "../../governance/authorization.js";
 import type { Securable } from "../../governance/securables.js";
+import { SYSTEM_CATALOG } from "../../monitoring/system-catalog.js";
 import { isArtifactReference, parseModelUri } from "../../registry/model-uri.js";
 import type { AnalysedStatement, WrittenName } from "../../sql/analyse/statement-analysis.js";
 import type { ResolvedReference } from "./reference-resolution.js";
@@ -21,6 +22,20 @@ export interface AuthorizationContext {
   readonly targetExists: (name: string) => boolean;
   /** The resolved references of a view's body, for checking them with its owner's rights. */
   readonly viewBody: (view: ResolvedReference) => Promise<readonly ResolvedReference[]>;
+}
+
+function refuseSystemCatalogWrites(statement: AnalysedStatement, currentSchema: string): void {
+  let written: string | undefined;
+  if (statement.kind === "create_table" || statement.kind === "create_view" || statement.kind === "drop_view")
+    written = targetName(statement.target, currentSchema);
+  else if (statement.kind === "create_schema") written = schemaName(statement.target, currentSchema);
+  if (written?.split(".")[0] === SYSTEM_CATALOG) {
+    throw new ModelSqlError(
+      "INSUFFICIENT_PERMISSIONS",
+      `The catalog system holds tables modelsql keeps (the inference log); no statement may change ${written}`,
+      { hint: "Create tables and views in another catalog; read the system tables with SELECT." },
+    );
+  }
 }
 
 /** The three-level name a CREATE statement's target gets, in Unity Catalog's terms. */
@@ -55,6 +70,7 @@ export async function requiredPrivileges(
 ): Promise<RequiredPrivilege[]> {
   const checks = await readChecks(context.principal, resolved, context, new Set(), "read by the statement");
   const { principal } = context;
+  refuseSystemCatalogWrites(statement, context.currentSchema);
   if (statement.kind === "create_table" || statement.kind === "create_view") {
     const name = targetName(statement.target, context.currentSchema);
     checks.push(...accessChecks(principal, "CREATE TABLE", schemaOf(name), `creates ${name}`));

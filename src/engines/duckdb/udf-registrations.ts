@@ -11,7 +11,9 @@ import type { ModelRegistry, ModelVersion } from "../../registry/model-registry.
 import { resolveModelUri } from "../../registry/model-uri-resolution.js";
 import { readMlGraph } from "../../sql/compile/onnx-ml-nodes.js";
 import { type CompiledBodies, compiledMacroBodies, NULL_INPUT_FUNCTION } from "./compiled-macro-bodies.js";
+import { createCompiledRouteObserver, observedCall } from "./compiled-route-observer.js";
 import type { CompiledRoutes } from "./compiled-routes.js";
+import { quoteIdentifier } from "./duckdb-catalog-names.js";
 import { structParameterName } from "./function-macros.js";
 import {
   createPredictionUdf,
@@ -209,13 +211,23 @@ export class UdfRegistrations {
     }
   }
 
+  /** The compiled SQL per call form, each passed through an observer UDF for the inference log. */
   private compiledBodies(binding: FunctionBinding): CompiledBodies {
     const file = path.join(binding.version.artifactDirectory, binding.version.onnxFile);
-    return compiledMacroBodies(
-      binding,
-      readMlGraph(readFileSync(file)),
-      structParameterName(binding.definition),
+    const structParameter = structParameterName(binding.definition);
+    const bodies = compiledMacroBodies(binding, readMlGraph(readFileSync(file)), structParameter);
+    const observe = (form: CallForm, compiled: string, argumentsSql: readonly string[]) => {
+      const observer = createCompiledRouteObserver(binding, form, this.hooks);
+      this.connection.registerScalarFunction(observer.udf);
+      return observedCall(observer.name, compiled, argumentsSql);
+    };
+    const positional = observe(
+      "positional",
+      bodies.positional,
+      binding.definition.parameters.map((parameter) => quoteIdentifier(parameter.name)),
     );
+    if (bodies.struct === undefined) return { positional };
+    return { positional, struct: observe("struct", bodies.struct, [quoteIdentifier(structParameter)]) };
   }
 
   private failureOf(functionName: string): () => Error | undefined {

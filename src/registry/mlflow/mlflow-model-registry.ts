@@ -24,6 +24,7 @@ import type { MlflowModelVersion, MlflowRegisteredModel } from "./mlflow-schemas
  * versions are immutable).
  */
 export class MlflowModelRegistry implements ModelRegistry {
+  readonly location: string;
   private readonly fetchedModels: MlflowFetchedModels;
   private readonly answers: AnswerCache;
 
@@ -35,6 +36,7 @@ export class MlflowModelRegistry implements ModelRegistry {
     artifacts: ArtifactStore,
     cacheMilliseconds: number,
   ) {
+    this.location = serverUrl;
     this.fetchedModels = new MlflowFetchedModels(client, serverUrl, store, artifacts);
     this.answers = new AnswerCache(cacheMilliseconds);
   }
