@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { computeBaseline } from "./engines/duckdb/baseline-computation.js";
 import { checkVersion } from "./engines/duckdb/compiled-routes.js";
 import { quoteLiteral } from "./engines/duckdb/duckdb-catalog-names.js";
 import { LocalSession } from "./engines/duckdb/local-session.js";
@@ -95,6 +96,14 @@ export async function buildExampleWorkspace(
         await result.getRows();
         await session.complete(true);
         done.push(`ran sql/example/${file}`);
+      }
+      // The customers are the models' training data: the baseline predict_churn's drift is
+      // measured against (modelsql monitor, the dashboard).
+      const reference = "SELECT * FROM main.sales.customers";
+      for (const stored of workspace.functions.list()) {
+        if (workspace.driftBaselines.find(stored.definition.name)) continue;
+        workspace.driftBaselines.save(await computeBaseline(session, stored.definition, reference));
+        done.push(`set the drift baseline of ${stored.definition.name} from main.sales.customers`);
       }
     } finally {
       session.close();

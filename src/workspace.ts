@@ -10,6 +10,7 @@ import { ApiTokenStore } from "./governance/api-token-store.js";
 import { Authorizer } from "./governance/authorization.js";
 import { GrantStore } from "./governance/grant-store.js";
 import { PrincipalStore } from "./governance/principal-store.js";
+import { DriftBaselines } from "./monitoring/drift-baselines.js";
 import { InferenceLog } from "./monitoring/inference-log.js";
 import { ArtifactStore } from "./registry/artifact-store.js";
 import { CompiledRouteStore } from "./registry/compiled-route-store.js";
@@ -39,6 +40,8 @@ export interface Workspace {
   readonly compiledRoutes: CompiledRouteStore;
   /** What every statement and invocation scored, with which version (system.serving tables). */
   readonly inferenceLog: InferenceLog;
+  /** Each function's inputs in its training data, for drift. */
+  readonly driftBaselines: DriftBaselines;
   close(): void;
 }
 
@@ -190,6 +193,7 @@ export function openWorkspace(directory: string): Workspace {
     deployments: new DeploymentStore(store),
     compiledRoutes: new CompiledRouteStore(store),
     inferenceLog: new InferenceLog(store),
+    driftBaselines: new DriftBaselines(store),
     tokens: new ApiTokenStore(store, principals),
     close: () => store.close(),
   };

@@ -179,4 +179,16 @@ export const METADATA_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (log_id, sample)
   );
   `,
+  // 9: each prediction function's drift baseline: its features' bins and counts over a reference
+  // query (the training data), against which what it scores is compared.
+  `
+  CREATE TABLE drift_baselines (
+    function_name   TEXT PRIMARY KEY,
+    reference_query TEXT NOT NULL,
+    row_count       INTEGER NOT NULL,
+    features_json   TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    created_by      TEXT NOT NULL
+  );
+  `,
 ];

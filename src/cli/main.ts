@@ -6,6 +6,7 @@ import { addExplainCommand } from "./explain-command.js";
 import { addFunctionsCommand } from "./functions-command.js";
 import { addInitCommand } from "./init-command.js";
 import { addModelsCommand } from "./models-command.js";
+import { addMonitorCommand } from "./monitor-command.js";
 import { addPrincipalsCommand } from "./principals-command.js";
 import { addQueryCommand } from "./query-command.js";
 import { addScoreCommand } from "./score-command.js";
@@ -32,6 +33,7 @@ function buildProgram(): Command {
   addTokensCommand(program);
   addQueryCommand(program);
   addScoreCommand(program);
+  addMonitorCommand(program);
   addExplainCommand(program);
   addTranslateCommand(program);
   addDeployCommand(program);

@@ -1,9 +1,10 @@
 import { existsSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { DuckDBTypeId } from "@duckdb/node-api";
-import { canonicalThreeLevelName, completeName } from "../../catalog/three-level-name.js";
+import { completeName } from "../../catalog/three-level-name.js";
 import { describeCause, ModelSqlError } from "../../errors.js";
 import type { FunctionDefinition } from "../../functions/function-definition.js";
+import { findFunction } from "../../functions/function-lookup.js";
 import { duckdbTypeName } from "../../functions/sql-types.js";
 import type { Workspace } from "../../workspace.js";
 import {
@@ -78,26 +79,6 @@ function outputTarget(output: string): Target {
   return format
     ? { kind: "file", path: path.resolve(output), format }
     : { kind: "table", name: checkTableName(output, "output") };
-}
-
-function findFunction(workspace: Workspace, name: string): FunctionDefinition {
-  if (name.split(".").length === 3)
-    return workspace.functions.get(canonicalThreeLevelName(name, "function")).definition;
-  const matches = workspace.functions
-    .list()
-    .filter((stored) => stored.definition.name.split(".").pop() === name.toLowerCase());
-  if (matches.length !== 1) {
-    throw new ModelSqlError(
-      "UNRESOLVED_ROUTINE",
-      matches.length === 0
-        ? `There is no function ${name}`
-        : `${name} is ambiguous: ${matches.map((stored) => stored.definition.name).join(", ")}`,
-      {
-        hint: "Give the three-level name, as `modelsql functions list` shows it.",
-      },
-    );
-  }
-  return (matches[0] as (typeof matches)[number]).definition;
 }
 
 /**
