@@ -93,6 +93,14 @@ export function addMonitorCommand(program: Command): void {
     await withLocalSession(self, options, async (session, workspace) => {
       const definition = findFunction(workspace, name);
       if (options.baselineQuery !== undefined) {
+        // A baseline decides what counts as drift: whoever may manage the function may set it.
+        if (!workspace.authorizer.mayManage(session.principal, { type: "FUNCTION", name: definition.name })) {
+          throw new ModelSqlError(
+            "INSUFFICIENT_PERMISSIONS",
+            `User '${session.principal}' may not set the drift baseline of ${definition.name}: that takes ownership or MANAGE on it`,
+            { hint: `Ask an owner of ${definition.name} to set it, or to grant MANAGE.` },
+          );
+        }
         const baseline = await computeBaseline(session, definition, options.baselineQuery);
         workspace.driftBaselines.save(baseline);
         process.stderr.write(
@@ -102,6 +110,7 @@ export function addMonitorCommand(program: Command): void {
       const baseline = workspace.driftBaselines.find(definition.name);
       const report = await buildMonitorReport(session, definition.name, {
         bucket,
+        returns: definition.returns.kind,
         ...(since ? { since } : {}),
         ...(baseline ? { baseline } : {}),
       });

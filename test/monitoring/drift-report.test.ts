@@ -77,7 +77,11 @@ describe("the monitor report", () => {
     await session.queryRows(
       "SELECT sum(predict_churn(features)) FROM customer_features WHERE features.contract = 'Month-to-month'",
     );
-    const report = await buildMonitorReport(session, definition.name, { bucket: "day", baseline });
+    const report = await buildMonitorReport(session, definition.name, {
+      bucket: "day",
+      baseline,
+      returns: "probability",
+    });
     const monthToMonth = countsOf("Contract").get("Month-to-month") as number;
     expect(report.scoring).toHaveLength(1);
     expect(report.scoring[0]).toMatchObject({ modelVersion: 2, statements: 1, rows: monthToMonth });
@@ -110,7 +114,11 @@ describe("the monitor report", () => {
     await session.queryRows(
       "SELECT sum(predict_churn(features)) FROM customer_features WHERE features.contract = 'Two year'",
     );
-    const report = await buildMonitorReport(session, definition.name, { bucket: "day", baseline });
+    const report = await buildMonitorReport(session, definition.name, {
+      bucket: "day",
+      baseline,
+      returns: "probability",
+    });
     const contract = report.drift?.features.find((feature) => feature.feature === "contract");
     const counts = countsOf("Contract");
     expect(contract?.bins[0]?.scored).toBeCloseTo(counts.get("Month-to-month") as number, 6);
@@ -123,6 +131,7 @@ describe("the monitor report", () => {
     const report = await buildMonitorReport(session, "main.ml.predict_churn_details", {
       bucket: "day",
       baseline: details,
+      returns: "struct",
     });
     expect(report.scoring).toEqual([]);
     expect(
@@ -140,6 +149,17 @@ describe("the monitor report", () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(
       /^\[INSUFFICIENT_PERMISSIONS\] User 'analyst' does not have SELECT on TABLE 'system\.serving\.inference_log'/,
+    );
+    const notManager = await runCli(example.directory, [
+      "monitor",
+      "predict_churn",
+      "--as",
+      "analyst",
+      "--baseline-query",
+      "SELECT * FROM customers WHERE false",
+    ]);
+    expect(notManager.stderr).toMatch(
+      /^\[INSUFFICIENT_PERMISSIONS\] User 'analyst' may not set the drift baseline of main\.ml\.predict_churn: that takes ownership or MANAGE on it/,
     );
     const badSince = await runCli(example.directory, ["monitor", "predict_churn", "--since", "soon"]);
     expect(badSince.stderr).toMatch(/^\[INVALID_PARAMETER_VALUE\] --since 'soon' is not a duration/);

@@ -129,6 +129,24 @@ describe("the inference log, read as system tables", () => {
     expect(rows.at(-1)?.error_class).not.toBeNull();
   });
 
+  it("a script may read the log and write elsewhere in one transaction, and a failed script loses no log row", async () => {
+    await session.queryRows("SELECT count(predict_churn(features)) FROM customer_features");
+    const logged = (await logRows("main.ml.predict_churn")).length;
+    await expect(
+      session.queryRows(
+        "SELECT count(*) FROM system.serving.inference_log; CREATE TABLE main.sales.log_copy AS SELECT 1 AS x; SELECT CAST('x' AS INTEGER)",
+      ),
+    ).rejects.toThrow(/CAST|Conversion|convert/i);
+    await session.queryRows("SELECT count(predict_churn(features)) FROM customer_features");
+    await session.queryRows(
+      "SELECT count(*) FROM system.serving.inference_log; CREATE TABLE main.sales.log_copy AS SELECT 1 AS x",
+    );
+    // Every record is there once: the two scoring statements since, none lost to the rollback.
+    const ids = (await logRows("main.ml.predict_churn")).map((row) => Number(row.id));
+    expect(ids).toHaveLength(logged + 1);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it("the CLI records to the same log, which a session sees on its next statement", async () => {
     // One process at a time writes a workspace's DuckDB data files: this one lets go first.
     session.close();

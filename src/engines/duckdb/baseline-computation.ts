@@ -22,7 +22,8 @@ export async function computeBaseline(
   definition: FunctionDefinition,
   referenceQuery: string,
 ): Promise<DriftBaseline> {
-  const reference = `(${referenceQuery.trim().replace(/;+$/, "")}) AS reference`;
+  // On lines of its own, so that a trailing -- comment in the query ends before the parenthesis.
+  const reference = `(\n${referenceQuery.trim().replace(/;+$/, "")}\n) AS reference`;
   const columns = definition.parameters.map((parameter) => quoteIdentifier(parameter.name)).join(", ");
   // Fails naming a parameter the query lacks, before any statistics are computed.
   const [counted] = await session.queryRows(
@@ -38,9 +39,10 @@ export async function computeBaseline(
       const [row] = await session.queryRows(
         `SELECT quantile_disc(CAST(${column} AS DOUBLE), ${DECILES}) AS edges FROM ${reference}`,
       );
-      const edges = [...new Set(((row?.edges as unknown[] | null) ?? []).map(numberOf))].sort(
-        (a, b) => a - b,
-      );
+      // Infinite or NaN deciles make no edge: values beyond the finite ones share the outer bins.
+      const edges = [...new Set(((row?.edges as unknown[] | null) ?? []).map(numberOf))]
+        .filter(Number.isFinite)
+        .sort((a, b) => a - b);
       bins = { name: parameter.name, kind: "numeric", edges };
       const binExpression = [
         `CASE WHEN ${column} IS NULL THEN ${edges.length + 1}`,

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBResult, StatementType } from "@duckdb/node-api";
 import type { SessionDefaults } from "../../catalog/workspace-settings.js";
-import { ModelSqlError, type SqlPosition } from "../../errors.js";
+import { describeCause, ModelSqlError, type SqlPosition } from "../../errors.js";
 import type { FunctionDefinition } from "../../functions/function-definition.js";
 import type { RequiredPrivilege } from "../../governance/authorization.js";
 import {
@@ -126,7 +126,7 @@ export class LocalSession {
       ),
     );
     try {
-      session.systemTables = await SystemTables.attach(connection, workspace.inferenceLog);
+      session.systemTables = await SystemTables.attach(instance, connection, workspace.inferenceLog);
       await session.attachCatalogs();
       await session.applyDefaults({ ...workspace.settings.sessionDefaults(), ...options.defaults });
       if (principal !== workspace.owner) {
@@ -338,6 +338,9 @@ export class LocalSession {
     // A script runs in one transaction: if any statement fails, none of them stays done.
     const transactional = statements.length > 1;
     try {
+      // The system tables are brought up to date outside the script's transaction, whose
+      // snapshot would not see rows appended later (they are appended on their own connection).
+      if (transactional && /\bsystem\b/i.test(script)) await this.systemTables?.refresh();
       if (transactional) await this.connection.run("BEGIN TRANSACTION");
       const last = await this.executeEach(script, statements);
       this.transactionOpen = transactional;
@@ -349,7 +352,10 @@ export class LocalSession {
     }
   }
 
-  /** Ends the running statement's inference record; a failure to write it never hides the statement's own error. */
+  /**
+   * Ends the running statement's inference record. A log that cannot be written (a read-only or
+   * busy metadata store) is warned about and never fails or undoes the statement itself.
+   */
   private finishRecording(success: boolean, error?: unknown): void {
     const failure = error instanceof ModelSqlError ? error : undefined;
     const status = success
@@ -357,14 +363,10 @@ export class LocalSession {
       : failure?.errorClass === "OPERATION_CANCELLED"
         ? "cancelled"
         : "failed";
-    if (success) {
-      this.recording.finish(status);
-      return;
-    }
     try {
       this.recording.finish(status, failure);
-    } catch {
-      // The statement's own error is what the caller must see.
+    } catch (writeError) {
+      process.emitWarning(`modelsql could not write the inference log: ${describeCause(writeError)}`);
     }
   }
 
@@ -378,11 +380,17 @@ export class LocalSession {
    * on failure rolls it back. A single statement commits on its own; this is then a no-op.
    */
   async complete(success: boolean, error?: unknown): Promise<void> {
+    if (this.transactionOpen) {
+      this.transactionOpen = false;
+      try {
+        if (success) await this.connection.run("COMMIT");
+        else await this.rollback();
+      } catch (commitError) {
+        this.finishRecording(false, commitError);
+        throw commitError;
+      }
+    }
     this.finishRecording(success, error);
-    if (!this.transactionOpen) return;
-    this.transactionOpen = false;
-    if (success) await this.connection.run("COMMIT");
-    else await this.rollback();
   }
 
   private async rollback(): Promise<void> {
@@ -829,6 +837,12 @@ export class LocalSession {
   }
 
   close(): void {
+    // A statement whose result was never read to the end.
+    this.finishRecording(
+      false,
+      new ModelSqlError("OPERATION_CANCELLED", "The session closed before the statement ended"),
+    );
+    this.systemTables?.close();
     this.connection.closeSync();
     this.instance.closeSync();
     this.sessions.dispose();

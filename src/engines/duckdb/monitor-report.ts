@@ -1,3 +1,4 @@
+import type { FunctionDefinition } from "../../functions/function-definition.js";
 import type { DriftBaseline } from "../../monitoring/drift-baselines.js";
 import { binLabels, binOf } from "../../monitoring/feature-bins.js";
 import {
@@ -45,16 +46,21 @@ export interface MonitorReport {
 
 const PROBABILITY_BINS = 10;
 
+type ReturnKind = FunctionDefinition["returns"]["kind"];
+
 function numberOf(value: unknown): number {
   return typeof value === "bigint" ? Number(value) : Number(value);
 }
 
-/** A prediction's bin: a probability by tenths, a label (or a STRUCT's label) as itself. */
-function predictionLabel(prediction: unknown): string {
+/**
+ * A prediction's bin: a probability by tenths (0 and 1 in the first and last), a label (or a
+ * STRUCT's label) as itself. The function's return kind decides, not the value.
+ */
+function predictionLabel(prediction: unknown, returns: ReturnKind): string {
   if (prediction !== null && typeof prediction === "object" && "label" in prediction) {
     return String((prediction as { label: unknown }).label);
   }
-  if (typeof prediction === "number" && !Number.isInteger(prediction) && prediction >= 0 && prediction <= 1) {
+  if (returns === "probability" && typeof prediction === "number") {
     const bin = Math.min(Math.floor(prediction * PROBABILITY_BINS), PROBABILITY_BINS - 1);
     return `[${(bin / PROBABILITY_BINS).toFixed(1)}, ${((bin + 1) / PROBABILITY_BINS).toFixed(1)}${bin === PROBABILITY_BINS - 1 ? "]" : ")"}`;
   }
@@ -70,7 +76,7 @@ function predictionLabel(prediction: unknown): string {
 export async function buildMonitorReport(
   session: LocalSession,
   functionName: string,
-  options: { since?: Date; bucket: "hour" | "day"; baseline?: DriftBaseline },
+  options: { since?: Date; bucket: "hour" | "day"; baseline?: DriftBaseline; returns: ReturnKind },
 ): Promise<MonitorReport> {
   const where = [
     `l.function_name = ${quoteLiteral(functionName)}`,
@@ -104,7 +110,7 @@ export async function buildMonitorReport(
   const totalWeight = samples.reduce((sum, sample) => sum + sample.weight, 0);
   const byLabel = new Map<string, number>();
   for (const sample of samples) {
-    const label = predictionLabel(sample.prediction);
+    const label = predictionLabel(sample.prediction, options.returns);
     byLabel.set(label, (byLabel.get(label) ?? 0) + sample.weight);
   }
   const predictions = [...byLabel.entries()]

@@ -1,4 +1,9 @@
-import { type DuckDBAppender, type DuckDBConnection, DuckDBTimestampValue } from "@duckdb/node-api";
+import {
+  type DuckDBAppender,
+  type DuckDBConnection,
+  type DuckDBInstance,
+  DuckDBTimestampValue,
+} from "@duckdb/node-api";
 import type { InferenceLog } from "../../monitoring/inference-log.js";
 import { SERVING_SCHEMA, SYSTEM_CATALOG } from "../../monitoring/system-catalog.js";
 import { duckdbDatabaseOf, quoteIdentifier } from "./duckdb-catalog-names.js";
@@ -33,7 +38,16 @@ export class SystemTables {
     private readonly log: InferenceLog,
   ) {}
 
-  static async attach(connection: DuckDBConnection, log: InferenceLog): Promise<SystemTables> {
+  /**
+   * Attaches the system database on the session's connection; rows are appended through a
+   * connection of their own, so an append never joins (or is rolled back with) a user's script
+   * transaction, which DuckDB would refuse anyway: one transaction writes one database.
+   */
+  static async attach(
+    instance: DuckDBInstance,
+    connection: DuckDBConnection,
+    log: InferenceLog,
+  ): Promise<SystemTables> {
     await connection.run(`ATTACH ':memory:' AS ${quoteIdentifier(DATABASE)}`);
     await connection.run(`CREATE SCHEMA ${quoteIdentifier(DATABASE)}.${quoteIdentifier(SERVING_SCHEMA)}`);
     for (const table of TABLES) {
@@ -44,47 +58,59 @@ export class SystemTables {
         ),
       );
     }
-    return new SystemTables(connection, log);
+    return new SystemTables(await instance.connect(), log);
+  }
+
+  close(): void {
+    this.connection.closeSync();
   }
 
   /** Appends what the log gained since the last refresh. */
   async refresh(): Promise<void> {
     const { entries, samples } = this.log.entriesAfter(this.loadedUpTo);
     if (entries.length === 0) return;
-    const logAppender = await this.connection.createAppender("inference_log", SERVING_SCHEMA, DATABASE);
-    for (const entry of entries) {
-      logAppender.appendBigInt(BigInt(entry.id));
-      logAppender.appendVarchar(entry.statement_id);
-      logAppender.appendTimestamp(new DuckDBTimestampValue(BigInt(entry.recorded_at) * 1000n));
-      logAppender.appendVarchar(entry.principal);
-      logAppender.appendVarchar(entry.source);
-      logAppender.appendVarchar(entry.function_name);
-      logAppender.appendVarchar(entry.model_name);
-      if (entry.model_version === null) logAppender.appendNull();
-      else logAppender.appendInteger(entry.model_version);
-      logAppender.appendVarchar(entry.model_uri);
-      logAppender.appendVarchar(entry.registry);
-      appendText(logAppender, entry.route);
-      logAppender.appendBigInt(BigInt(entry.rows_scored));
-      logAppender.appendDouble(entry.latency_ms);
-      logAppender.appendVarchar(entry.status);
-      appendText(logAppender, entry.error_class);
-      logAppender.endRow();
+    // Both tables in one transaction of this connection: all of a refresh is kept, or none.
+    await this.connection.run("BEGIN TRANSACTION");
+    try {
+      const logAppender = await this.connection.createAppender("inference_log", SERVING_SCHEMA, DATABASE);
+      for (const entry of entries) {
+        logAppender.appendBigInt(BigInt(entry.id));
+        logAppender.appendVarchar(entry.statement_id);
+        logAppender.appendTimestamp(new DuckDBTimestampValue(BigInt(entry.recorded_at) * 1000n));
+        logAppender.appendVarchar(entry.principal);
+        logAppender.appendVarchar(entry.source);
+        logAppender.appendVarchar(entry.function_name);
+        logAppender.appendVarchar(entry.model_name);
+        if (entry.model_version === null) logAppender.appendNull();
+        else logAppender.appendInteger(entry.model_version);
+        logAppender.appendVarchar(entry.model_uri);
+        logAppender.appendVarchar(entry.registry);
+        appendText(logAppender, entry.route);
+        logAppender.appendBigInt(BigInt(entry.rows_scored));
+        logAppender.appendDouble(entry.latency_ms);
+        logAppender.appendVarchar(entry.status);
+        appendText(logAppender, entry.error_class);
+        logAppender.endRow();
+      }
+      logAppender.closeSync();
+      const sampleAppender = await this.connection.createAppender(
+        "inference_samples",
+        SERVING_SCHEMA,
+        DATABASE,
+      );
+      for (const sample of samples) {
+        sampleAppender.appendBigInt(BigInt(sample.log_id));
+        sampleAppender.appendInteger(sample.sample);
+        sampleAppender.appendVarchar(sample.inputs);
+        sampleAppender.appendVarchar(sample.prediction);
+        sampleAppender.endRow();
+      }
+      sampleAppender.closeSync();
+      await this.connection.run("COMMIT");
+    } catch (error) {
+      await this.connection.run("ROLLBACK");
+      throw error;
     }
-    logAppender.closeSync();
-    const sampleAppender = await this.connection.createAppender(
-      "inference_samples",
-      SERVING_SCHEMA,
-      DATABASE,
-    );
-    for (const sample of samples) {
-      sampleAppender.appendBigInt(BigInt(sample.log_id));
-      sampleAppender.appendInteger(sample.sample);
-      sampleAppender.appendVarchar(sample.inputs);
-      sampleAppender.appendVarchar(sample.prediction);
-      sampleAppender.endRow();
-    }
-    sampleAppender.closeSync();
     this.loadedUpTo = (entries[entries.length - 1] as { id: number }).id;
   }
 }

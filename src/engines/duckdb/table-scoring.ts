@@ -6,6 +6,7 @@ import { describeCause, ModelSqlError } from "../../errors.js";
 import type { FunctionDefinition } from "../../functions/function-definition.js";
 import { findFunction } from "../../functions/function-lookup.js";
 import { duckdbTypeName } from "../../functions/sql-types.js";
+import type { ModelVersion } from "../../registry/model-registry.js";
 import type { Workspace } from "../../workspace.js";
 import {
   catalogOfDuckdbDatabase,
@@ -201,7 +202,7 @@ async function writeScores(
     return {
       rows,
       functionName: definition.name,
-      modelVersion: statement.boundVersions.get(definition.name)?.binding?.version.version ?? null,
+      modelVersion: scoredVersion(statement.boundVersions.get(definition.name)?.binding?.version),
       output: target.name,
     };
   }
@@ -222,7 +223,7 @@ async function writeScores(
     return {
       rows,
       functionName: definition.name,
-      modelVersion: statement.boundVersions.get(definition.name)?.binding?.version.version ?? null,
+      modelVersion: scoredVersion(statement.boundVersions.get(definition.name)?.binding?.version),
       output: target.path,
     };
   } catch (error) {
@@ -236,4 +237,9 @@ async function writeScores(
   } finally {
     process.off("exit", removePartial);
   }
+}
+
+/** The version number that scored; null for a run's or logged model's artifact, which has none. */
+function scoredVersion(version: ModelVersion | undefined): number | null {
+  return version && !version.artifactReference ? version.version : null;
 }

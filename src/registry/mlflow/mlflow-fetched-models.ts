@@ -75,6 +75,7 @@ export class MlflowFetchedModels {
       location.kind === "file"
         ? await downloadArtifactFile(this.client, location.uri)
         : await downloadArtifactDirectory(this.client, location.uri);
+    const label = `${version === 0 ? name : `${name} version ${version}`} (${location.uri})`;
     try {
       let source: ReturnType<typeof inspectModelSource>;
       try {
@@ -82,11 +83,7 @@ export class MlflowFetchedModels {
           location.kind === "file" ? path.join(local, path.posix.basename(location.uri)) : local,
         );
       } catch (error) {
-        throw namingTheServer(
-          error,
-          local,
-          `${version === 0 ? name : `${name} version ${version}`} (${location.uri})`,
-        );
+        throw namingTheServer(error, local, label);
       }
       const staged = this.artifacts.stage(source.root, source.files);
       let checked: ReturnType<typeof validateStagedModel>;
@@ -94,7 +91,7 @@ export class MlflowFetchedModels {
         checked = validateStagedModel(source, path.join(staged, source.onnxFile));
       } catch (error) {
         this.artifacts.discard(staged);
-        throw error;
+        throw namingTheServer(namingTheServer(error, staged, label), local, label);
       }
       // The content hash is computed over the fetched bytes; they are what scores from now on.
       const stored = this.artifacts.commit(staged, source.files);

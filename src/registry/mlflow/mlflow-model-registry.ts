@@ -54,6 +54,14 @@ export class MlflowModelRegistry implements ModelRegistry {
       const logged = await this.answers.get(`logged ${reference.modelId}`, () =>
         this.client.getLoggedModel(reference.modelId),
       );
+      // A logged model whose upload has not finished (or failed) is not fetched, so never kept half.
+      if (logged.info.status && logged.info.status !== "LOGGED_MODEL_READY") {
+        throw new ModelSqlError(
+          "MODEL_VERSION_NOT_FOUND",
+          `The logged model ${reference.modelId} is ${logged.info.status}, not ready, in MLflow at ${this.serverUrl}`,
+          { hint: "Wait until its upload finishes, or log it again." },
+        );
+      }
       runId = logged.info.source_run_id || null;
       createdAt = logged.info.creation_timestamp_ms ?? 0;
       location = async () => ({ uri: logged.info.artifact_uri, kind: "directory" });
