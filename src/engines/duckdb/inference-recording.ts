@@ -29,38 +29,22 @@ interface Running {
  */
 export class InferenceRecording {
   private running: Running | undefined;
-  private next: { source?: InferenceSource; statementId?: string } = {};
 
   constructor(
     private readonly log: InferenceLog,
     private readonly principal: string,
     private readonly registry: string,
-    private readonly defaultSource: InferenceSource,
+    private readonly source: InferenceSource,
     private readonly sampleRows: number = DEFAULT_SAMPLE_ROWS,
   ) {}
 
-  /** Names the next statement's source and id (the HTTP server's statement id, say). */
-  labelNext(label: { source?: InferenceSource; statementId?: string }): void {
-    this.next = label;
-  }
-
   begin(): void {
-    const label = this.next;
-    this.next = {};
     this.running = {
-      statementId: label.statementId ?? randomUUID(),
+      statementId: randomUUID(),
       started: performance.now(),
       observations: new StatementObservations(this.sampleRows),
       called: new Map(),
     };
-    this.source = label.source ?? this.defaultSource;
-  }
-
-  private source: InferenceSource = "session";
-
-  /** The running statement's id, for callers that report it. */
-  get statementId(): string | undefined {
-    return this.running?.statementId;
   }
 
   /** A statement of the script calls these functions, bound as given. */

@@ -370,11 +370,6 @@ export class LocalSession {
     }
   }
 
-  /** Where the next statement comes from and its id, for the inference log (the HTTP server's statement id). */
-  labelNextStatement(label: { source?: InferenceSource; statementId?: string }): void {
-    this.recording.labelNext(label);
-  }
-
   /**
    * Ends the transaction of the last script run, once its result has been read: commits it, or
    * on failure rolls it back. A single statement commits on its own; this is then a no-op.

@@ -4,15 +4,19 @@ import type { ParameterType } from "../../functions/sql-types.js";
 import type { ScoredSample } from "../../monitoring/statement-observations.js";
 import type { CallForm } from "./udf-names.js";
 
-/** A DuckDB value as plain data for the inference log: STRUCTs and MAPs as objects, LISTs as arrays. */
-export function plainValue(value: DuckDBValue): unknown {
+/**
+ * A DuckDB value object (as a UDF writes or reads one) as plain data for the inference log:
+ * STRUCTs and MAPs as objects, LISTs as arrays. Result cells read from a query go through
+ * result-values.ts instead, which works from node-api's JS form and the column type.
+ */
+export function sampledValue(value: DuckDBValue): unknown {
   if (value instanceof DuckDBStructValue) {
-    return Object.fromEntries(Object.entries(value.entries).map(([key, item]) => [key, plainValue(item)]));
+    return Object.fromEntries(Object.entries(value.entries).map(([key, item]) => [key, sampledValue(item)]));
   }
   if (value instanceof DuckDBMapValue) {
-    return Object.fromEntries(value.entries.map((entry) => [String(entry.key), plainValue(entry.value)]));
+    return Object.fromEntries(value.entries.map((entry) => [String(entry.key), sampledValue(entry.value)]));
   }
-  if (value instanceof DuckDBListValue) return value.items.map(plainValue);
+  if (value instanceof DuckDBListValue) return value.items.map(sampledValue);
   if (value !== null && typeof value === "object") return String(value);
   return value;
 }
@@ -119,6 +123,6 @@ export function sampleReader(
     const inputs = Object.fromEntries(
       parameters.map((parameter, index) => [parameter.name, (columns as ChunkColumn[])[index]?.read(row)]),
     );
-    return { inputs, prediction: plainValue(valueAt(row) as DuckDBValue) };
+    return { inputs, prediction: sampledValue(valueAt(row) as DuckDBValue) };
   };
 }

@@ -10,14 +10,14 @@ import { duckdbDatabaseOf, quoteIdentifier } from "./duckdb-catalog-names.js";
 
 const DATABASE = duckdbDatabaseOf(SYSTEM_CATALOG);
 
-const TABLES = [
-  `CREATE TABLE inference_log (
-    id BIGINT, statement_id VARCHAR, recorded_at TIMESTAMP, principal VARCHAR, source VARCHAR,
+/** Each system table's columns. */
+const TABLES: Readonly<Record<string, string>> = {
+  inference_log: `id BIGINT, statement_id VARCHAR, recorded_at TIMESTAMP, principal VARCHAR, source VARCHAR,
     function_name VARCHAR, model_name VARCHAR, model_version INTEGER, model_uri VARCHAR,
     registry VARCHAR, route VARCHAR, rows_scored BIGINT, latency_ms DOUBLE, status VARCHAR,
-    error_class VARCHAR)`,
-  "CREATE TABLE inference_samples (log_id BIGINT, sample INTEGER, inputs JSON, prediction JSON)",
-];
+    error_class VARCHAR`,
+  inference_samples: "log_id BIGINT, sample INTEGER, inputs JSON, prediction JSON",
+};
 
 function appendText(appender: DuckDBAppender, value: string | null): void {
   if (value === null) appender.appendNull();
@@ -49,14 +49,10 @@ export class SystemTables {
     log: InferenceLog,
   ): Promise<SystemTables> {
     await connection.run(`ATTACH ':memory:' AS ${quoteIdentifier(DATABASE)}`);
-    await connection.run(`CREATE SCHEMA ${quoteIdentifier(DATABASE)}.${quoteIdentifier(SERVING_SCHEMA)}`);
-    for (const table of TABLES) {
-      await connection.run(
-        table.replace(
-          "CREATE TABLE ",
-          `CREATE TABLE ${quoteIdentifier(DATABASE)}.${quoteIdentifier(SERVING_SCHEMA)}.`,
-        ),
-      );
+    const schema = `${quoteIdentifier(DATABASE)}.${quoteIdentifier(SERVING_SCHEMA)}`;
+    await connection.run(`CREATE SCHEMA ${schema}`);
+    for (const [table, columns] of Object.entries(TABLES)) {
+      await connection.run(`CREATE TABLE ${schema}.${quoteIdentifier(table)} (${columns})`);
     }
     return new SystemTables(await instance.connect(), log);
   }
