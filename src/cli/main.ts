@@ -10,6 +10,7 @@ import { addMonitorCommand } from "./monitor-command.js";
 import { addPrincipalsCommand } from "./principals-command.js";
 import { addQueryCommand } from "./query-command.js";
 import { addScoreCommand } from "./score-command.js";
+import { addServeCommand } from "./serve-command.js";
 import { addTokensCommand } from "./tokens-command.js";
 import { addTranslateCommand } from "./translate-command.js";
 
@@ -34,6 +35,7 @@ function buildProgram(): Command {
   addQueryCommand(program);
   addScoreCommand(program);
   addMonitorCommand(program);
+  addServeCommand(program);
   addExplainCommand(program);
   addTranslateCommand(program);
   addDeployCommand(program);

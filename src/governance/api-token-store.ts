@@ -64,6 +64,8 @@ function unauthenticated(): ModelSqlError {
  * Bearer tokens for HTTP clients: each acts as one principal, so every grant applies to what it
  * does. Kept in the workspace's metadata store, shared by every process.
  */
+const LAST_USE_RESOLUTION_MS = 60_000;
+
 export class ApiTokenStore {
   constructor(
     private readonly store: MetadataStore,
@@ -141,6 +143,9 @@ export class ApiTokenStore {
     const at = this.now().getTime();
     if (row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= at)) throw unauthenticated();
     if (!this.principals.find(row.principal)) throw unauthenticated();
+    // Last use is kept to the minute: a write per request would put the metadata store's
+    // write lock on every invocation's path.
+    if (row.last_used_at !== null && at - row.last_used_at < LAST_USE_RESOLUTION_MS) return row.principal;
     try {
       this.store.writeTransaction(() =>
         this.store.run("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", at, row.id),

@@ -36,11 +36,15 @@ export class InferenceRecording {
     private readonly registry: string,
     private readonly source: InferenceSource,
     private readonly sampleRows: number = DEFAULT_SAMPLE_ROWS,
+    /** The id the next statement is recorded under (the server's statement id), once. */
+    private nextStatementId?: string,
   ) {}
 
   begin(): void {
+    const statementId = this.nextStatementId ?? randomUUID();
+    this.nextStatementId = undefined;
     this.running = {
-      statementId: randomUUID(),
+      statementId,
       started: performance.now(),
       observations: new StatementObservations(this.sampleRows),
       called: new Map(),

@@ -32,7 +32,7 @@ import {
 } from "./duckdb-catalog-names.js";
 import { type FailedStatement, translateDuckdbError } from "./duckdb-error-translation.js";
 import { createMacroSql, macroLocation } from "./function-macros.js";
-import { InferenceRecording } from "./inference-recording.js";
+import { DEFAULT_SAMPLE_ROWS, InferenceRecording } from "./inference-recording.js";
 import { checkPredictionCalls } from "./prediction-call-checks.js";
 import type { ScoringHooks } from "./prediction-udf.js";
 import { ReferenceResolver, type ResolvedReference } from "./reference-resolution.js";
@@ -52,6 +52,17 @@ export interface LocalSessionOptions {
   readonly principal?: string;
   /** Where statements come from, as the inference log records it (default: session). */
   readonly source?: InferenceSource;
+  /**
+   * Where the catalogs live: the workspace's data files (default), or empty in-memory databases
+   * for a session that only scores rows it is given (the server's invocation workers), which
+   * then never holds the data files.
+   */
+  readonly catalogData?: "files" | "memory";
+  /**
+   * Who is locked out of files: everyone but the owner (default), or everyone, for a server
+   * whose sessions change principal per statement (DuckDB's setting is instance-wide).
+   */
+  readonly lockdown?: "non-owners" | "everyone";
 }
 
 /** One statement as it was run: the user's text, what DuckDB ran, and the versions bound. */
@@ -88,9 +99,45 @@ export class LocalSession {
     private readonly sessions: ModelSessionCache,
     private readonly udfs: UdfRegistrations,
     /** The principal whose privileges every statement is checked against. */
-    readonly principal: string,
-    private readonly recording: InferenceRecording,
+    private currentPrincipal: string,
+    private recording: InferenceRecording,
+    private readonly catalogData: "files" | "memory",
   ) {}
+
+  /** The principal whose privileges every statement is checked against. */
+  get principal(): string {
+    return this.currentPrincipal;
+  }
+
+  /**
+   * Runs the next statements as another principal, recorded as coming from `source`: the
+   * server's sessions serve one request after another, each as its token's principal. Only
+   * between statements, and only in a session locked down for everyone, so that no principal
+   * inherits the owner's file access.
+   */
+  actAs(principal: string, source: InferenceSource, options: { statementId?: string } = {}): void {
+    if (this.transactionOpen) {
+      throw new ModelSqlError("INTERNAL_ERROR", "A session cannot change principal inside a transaction");
+    }
+    if (!this.lockedForEveryone) {
+      throw new ModelSqlError(
+        "INTERNAL_ERROR",
+        "Only a session locked down for everyone can change principal",
+      );
+    }
+    this.workspace.principals.get(principal);
+    this.currentPrincipal = principal;
+    this.recording = new InferenceRecording(
+      this.workspace.inferenceLog,
+      principal,
+      this.workspace.registry.location,
+      source,
+      DEFAULT_SAMPLE_ROWS,
+      options.statementId,
+    );
+  }
+
+  private lockedForEveryone = false;
 
   static async open(workspace: Workspace, options: LocalSessionOptions = {}): Promise<LocalSession> {
     const config: Record<string, string> = {};
@@ -124,17 +171,19 @@ export class LocalSession {
         workspace.registry.location,
         options.source ?? "session",
       ),
+      options.catalogData ?? "files",
     );
     try {
       session.systemTables = await SystemTables.attach(instance, connection, workspace.inferenceLog);
       await session.attachCatalogs();
       await session.applyDefaults({ ...workspace.settings.sessionDefaults(), ...options.defaults });
-      if (principal !== workspace.owner) {
-        // Lockdown for everyone but the owner: DuckDB itself refuses every file read and write
-        // from here on (read_csv, 'file.csv', COPY, ATTACH, EXPORT), whatever the analysis
-        // misses. The data files are attached already. Settings cannot be changed back: SET is
-        // a statement the analysis refuses.
+      if (options.lockdown === "everyone" || principal !== workspace.owner) {
+        // Lockdown for everyone but the owner (or everyone, in the server): DuckDB itself refuses
+        // every file read and write from here on (read_csv, 'file.csv', COPY, ATTACH, EXPORT),
+        // whatever the analysis misses. The data files are attached already. Settings cannot be
+        // changed back: SET is a statement the analysis refuses.
         await connection.run("SET enable_external_access = false");
+        session.lockedForEveryone = options.lockdown === "everyone";
       }
     } catch (error) {
       session.close();
@@ -161,6 +210,10 @@ export class LocalSession {
       `SELECT 1 FROM duckdb_databases() WHERE database_name = ${quoteLiteral(database)}`,
     );
     if (attached.currentRowCount > 0) return;
+    if (this.catalogData === "memory") {
+      await this.connection.run(`ATTACH ':memory:' AS ${quoteIdentifier(database)}`);
+      return;
+    }
     const file = path.join(this.workspace.paths.data, `${catalog}.duckdb`);
     try {
       await this.connection.run(`ATTACH ${quoteLiteral(file)} AS ${quoteIdentifier(database)}`);
@@ -192,7 +245,9 @@ export class LocalSession {
       const file = path.join(this.workspace.paths.data, `${catalog}.duckdb`);
       // Only the owner's session settings create catalogs and schemas; anyone else's must name
       // existing ones, so that choosing a schema never changes the workspace for others.
-      if (!owner && catalog !== "main" && !existsSync(file)) {
+      // In-memory catalogs change nothing of the workspace: their schemas are made as needed.
+      const memory = this.catalogData === "memory";
+      if (!owner && !memory && catalog !== "main" && !existsSync(file)) {
         throw new ModelSqlError("INVALID_PARAMETER_VALUE", `There is no catalog ${catalog}`, {
           hint: "Name an existing catalog.schema.",
         });
@@ -204,14 +259,18 @@ export class LocalSession {
         [database, schema],
       );
       if (Number(exists.getRowObjects()[0]?.n) > 0) continue;
-      if (!owner)
+      if (!owner && !memory)
         throw new ModelSqlError("INVALID_PARAMETER_VALUE", `There is no schema ${catalog}.${schema}`, {
           hint: "Name an existing catalog.schema.",
         });
       await this.connection.run(
         `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(database)}.${quoteIdentifier(schema)}`,
       );
-      this.workspace.grants.setOwner({ type: "SCHEMA", name: `${catalog}.${schema}` }, this.workspace.owner);
+      if (!memory)
+        this.workspace.grants.setOwner(
+          { type: "SCHEMA", name: `${catalog}.${schema}` },
+          this.workspace.owner,
+        );
     }
     const places = schemas.map(({ catalog, schema }) => ({ database: duckdbDatabaseOf(catalog), schema }));
     const first = places[0] as { database: string; schema: string };

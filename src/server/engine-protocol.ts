@@ -1,0 +1,91 @@
+import type { MonitorReport } from "../engines/duckdb/monitor-report.js";
+import type { PlainValue } from "../engines/duckdb/result-values.js";
+
+/**
+ * Messages between the server's event loop and its engine workers. Everything crosses as
+ * structured-clone data; errors cross as their rendered parts and are rebuilt on the other side.
+ */
+
+/** What a statement's result looks like on the wire: Databricks' manifest and JSON_ARRAY rows. */
+export interface StatementColumn {
+  readonly name: string;
+  readonly position: number;
+  readonly type_name: string;
+  readonly type_text: string;
+}
+
+export interface StatementOutcome {
+  readonly columns: readonly StatementColumn[];
+  /** Rows as Databricks' JSON_ARRAY format has them: every value a string, or null. */
+  readonly rows: readonly (readonly (string | null)[])[];
+  /** True when row_limit cut the result short. */
+  readonly truncated: boolean;
+}
+
+export interface StatementRequest {
+  readonly kind: "statement";
+  readonly seq: number;
+  readonly principal: string;
+  readonly statementId: string;
+  readonly statement: string;
+  readonly rowLimit?: number;
+  /** `catalog.schema` to run in, when the request names them. */
+  readonly currentSchema?: string;
+  readonly maxResultBytes: number;
+}
+
+/** Rows to score, one value per function parameter, in the function's parameter order. */
+export interface InvocationRequest {
+  readonly kind: "invocation";
+  readonly seq: number;
+  readonly principal: string;
+  readonly functionName: string;
+  readonly rows: readonly (readonly PlainValue[])[];
+}
+
+export interface MonitorRequest {
+  readonly kind: "monitor";
+  readonly seq: number;
+  readonly principal: string;
+  readonly functionName: string;
+  readonly sinceMs?: number;
+  readonly bucket: "hour" | "day";
+}
+
+export interface FunctionsRequest {
+  readonly kind: "functions";
+  readonly seq: number;
+  readonly principal: string;
+}
+
+export type EngineTask = StatementRequest | InvocationRequest | MonitorRequest | FunctionsRequest;
+
+export interface CancelMessage {
+  readonly kind: "cancel";
+  readonly seq: number;
+}
+
+export type ToEngine = EngineTask | CancelMessage;
+
+export interface WireError {
+  readonly errorClass: string;
+  readonly message: string;
+  readonly hint?: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** A function as the dashboard lists it: only those the principal may execute. */
+export interface ServedFunction {
+  readonly name: string;
+  readonly endpoint: string;
+  readonly model: string;
+  readonly version: number | null;
+}
+
+export type TaskValue = StatementOutcome | { predictions: PlainValue[] } | MonitorReport | ServedFunction[];
+
+export type FromEngine =
+  | { readonly kind: "ready" }
+  | { readonly kind: "reply"; readonly seq: number; readonly ok: true; readonly value: TaskValue }
+  | { readonly kind: "reply"; readonly seq: number; readonly ok: false; readonly error: WireError };
