@@ -79,6 +79,7 @@ export interface WireError {
 export interface ServedFunction {
   readonly name: string;
   readonly endpoint: string;
+  /** The registered model it scores with now (the URI when it names no registered model). */
   readonly model: string;
   readonly version: number | null;
 }

@@ -148,7 +148,7 @@ async function listFunctions(principal: string): Promise<ServedFunction[]> {
       return {
         name: definition.name,
         endpoint: endpointNameOf(definition),
-        model: definition.model,
+        model: version?.name ?? definition.model,
         version: version && !version.artifactReference ? version.version : null,
       };
     });

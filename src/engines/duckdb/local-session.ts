@@ -224,7 +224,7 @@ export class LocalSession {
         `Cannot open the data of catalog ${catalog} (${file}): ${reason}`,
         {
           hint: /lock/i.test(reason)
-            ? "Another modelsql process is writing to this workspace's data; run the command again when it ends."
+            ? "Another modelsql process holds this workspace's data (a running command, or `modelsql serve`: query through its statements API); run the command again when it ends."
             : undefined,
           cause: error,
         },
