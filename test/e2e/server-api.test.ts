@@ -249,7 +249,8 @@ describe("modelsql serve: statements and invocations over HTTP", () => {
       expect(answer.status).toBe(200);
       const predictions = answer.body.predictions as number[];
       expect(predictions).toHaveLength(expected.length);
-      predictions.forEach((value, index) => expect(value).toBeCloseTo(expected[index] as number, 5));
+      for (const [index, value] of predictions.entries())
+        expect(value).toBeCloseTo(expected[index] as number, 5);
     }
     // The function's own parameter names work too, and so does its three-level name as endpoint.
     const byParameter = await server.call(
