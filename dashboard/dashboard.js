@@ -123,7 +123,7 @@ function renderDrift(report) {
         },
       ],
     },
-    options: { indexAxis: "y" },
+    options: { indexAxis: "y", scales: { y: { ticks: { autoSkip: false } } } },
   });
   for (const feature of sorted) {
     const row = body.insertRow();
