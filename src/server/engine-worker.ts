@@ -20,7 +20,7 @@ import type {
   ToEngine,
   WireError,
 } from "./engine-protocol.js";
-import { invocationSql } from "./invocation-sql.js";
+import { bindInvocationRows, invocationSql } from "./invocation-sql.js";
 import { readStatementResult } from "./statement-results.js";
 
 /** What the pool gives each worker. */
@@ -103,7 +103,10 @@ async function runInvocation(
 ): Promise<{ predictions: ReturnType<typeof plainValue>[] }> {
   const definition = workspace.functions.get(task.functionName).definition;
   session.actAs(task.principal, "invocation");
-  const { result, statement } = await session.execute(invocationSql(definition, task.rows));
+  const { result, statement } = await session.runParameterized(
+    invocationSql(definition),
+    bindInvocationRows(definition, task.rows),
+  );
   try {
     const type = result.columnTypes()[0];
     const predictions: ReturnType<typeof plainValue>[] = [];

@@ -1,36 +1,61 @@
-import { quoteLiteral } from "../engines/duckdb/duckdb-catalog-names.js";
+import {
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  type DuckDBPreparedStatement,
+  type DuckDBType,
+  type DuckDBValue,
+  FLOAT,
+  INTEGER,
+  LIST,
+  VARCHAR,
+} from "@duckdb/node-api";
 import type { PlainValue } from "../engines/duckdb/result-values.js";
 import type { FunctionDefinition } from "../functions/function-definition.js";
-import { duckdbTypeName } from "../functions/sql-types.js";
+import { duckdbTypeName, type ParameterType } from "../functions/sql-types.js";
 
-function literal(value: PlainValue): string {
-  if (value === null) return "NULL";
-  if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
-  if (typeof value === "number") {
-    // Validated finite before it gets here; a non-finite number would not be a literal.
-    if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
-    return String(value);
-  }
-  return quoteLiteral(String(value));
-}
+const DUCKDB_TYPES: Readonly<Record<ParameterType, DuckDBType>> = {
+  BOOLEAN,
+  INT: INTEGER,
+  BIGINT,
+  FLOAT,
+  DOUBLE,
+  STRING: VARCHAR,
+};
 
 /**
- * The query an invocation runs: the function called on the request's rows, given as a VALUES
- * list of literals (validated against the function's parameter types before) cast to the
- * parameter types, in request order. It runs as any statement does: analysed, authorized
- * (EXECUTE on the function), bound to the version the function resolves to now, and logged.
+ * The query an invocation runs: the function called over the request's rows, passed as one
+ * list per parameter ($1 ... $n, unnested side by side) with the row count last, in request
+ * order. The text is the same for every request to a function, so the session analyses and
+ * prepares it once; it runs as any statement does: authorized (EXECUTE on the function), bound
+ * to the version the function resolves to now, and logged.
  */
-export function invocationSql(
+export function invocationSql(definition: FunctionDefinition): string {
+  const count = definition.parameters.length;
+  const columns = definition.parameters.map(
+    (parameter, index) => `unnest($${index + 1}::${duckdbTypeName(parameter.type)}[]) AS p${index}`,
+  );
+  const args = definition.parameters.map((_, index) => `request_rows.p${index}`).join(", ");
+  // Function names are validated lower-case identifiers: written bare, as users write them.
+  return `SELECT ${definition.name}(${args}) AS prediction
+FROM (SELECT ${columns.join(", ")}, unnest(range($${count + 1}::BIGINT)) AS ordinal) AS request_rows
+ORDER BY request_rows.ordinal`;
+}
+
+/** Binds the rows (validated against the parameter types) to the query's lists. */
+export function bindInvocationRows(
   definition: FunctionDefinition,
   rows: readonly (readonly PlainValue[])[],
-): string {
-  const columns = definition.parameters.map((_, index) => `p${index}`);
-  const values = rows
-    .map((row, index) => `(${[String(index), ...row.map((value) => literal(value))].join(", ")})`)
-    .join(",\n");
-  const args = definition.parameters
-    .map((parameter, index) => `CAST(request_rows.${columns[index]} AS ${duckdbTypeName(parameter.type)})`)
-    .join(", ");
-  // Function names are validated lower-case identifiers: written bare, as users write them.
-  return `SELECT ${definition.name}(${args}) AS prediction\nFROM (VALUES ${values}) AS request_rows(ordinal, ${columns.join(", ")})\nORDER BY request_rows.ordinal`;
+): (prepared: DuckDBPreparedStatement) => void {
+  return (prepared) => {
+    definition.parameters.forEach((parameter, index) => {
+      const values = rows.map((row): DuckDBValue => {
+        const value = row[index] ?? null;
+        if (value === null) return null;
+        return parameter.type === "BIGINT" ? BigInt(value as number) : (value as DuckDBValue);
+      });
+      prepared.bindList(index + 1, values, LIST(DUCKDB_TYPES[parameter.type]));
+    });
+    prepared.bindBigInt(definition.parameters.length + 1, BigInt(rows.length));
+  };
 }

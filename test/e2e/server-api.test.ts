@@ -343,6 +343,23 @@ describe("modelsql serve: statements and invocations over HTTP", () => {
     ]);
   });
 
+  it("checks the grants on every invocation: a revoke takes effect on the next request", async () => {
+    const body = { dataframe_records: [customerRecord(customers[3] as Record<string, string>)] };
+    expect((await server.call("analyst", "POST", ENDPOINT, body)).status).toBe(200);
+    const workspace = openWorkspace(server.directory);
+    const fn = { type: "FUNCTION" as const, name: "main.ml.predict_churn" };
+    try {
+      workspace.grants.revoke(fn, "analyst", "EXECUTE");
+      const denied = await server.call("analyst", "POST", ENDPOINT, body);
+      expect(denied.status).toBe(403);
+      expect(denied.body.error_code).toBe("INSUFFICIENT_PERMISSIONS");
+    } finally {
+      workspace.grants.grant(fn, "analyst", "EXECUTE", "admin");
+      workspace.close();
+    }
+    expect((await server.call("analyst", "POST", ENDPOINT, body)).status).toBe(200);
+  });
+
   it("records invocations and statements in the inference log with principal, source and version", async () => {
     const record = customerRecord(customers[1] as Record<string, string>);
     await server.call("analyst", "POST", ENDPOINT, { dataframe_records: [record, record, record] });

@@ -1,7 +1,8 @@
+import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import type { FunctionDefinition } from "../../src/functions/function-definition.js";
 import { invocationBody, invocationRows } from "../../src/server/invocation-input.js";
-import { invocationSql } from "../../src/server/invocation-sql.js";
+import { bindInvocationRows, invocationSql } from "../../src/server/invocation-sql.js";
 
 const definition = {
   name: "main.ml.score",
@@ -69,16 +70,43 @@ describe("invocation input", () => {
     );
   });
 
-  it("writes a query over the rows as literals cast to the parameter types, in request order", () => {
-    expect(
-      invocationSql(definition, [
-        [3, 20.5, "it's", true],
-        [null, 1e-7, "b", null],
-      ]),
-    ).toBe(
-      "SELECT main.ml.score(CAST(request_rows.p0 AS BIGINT), CAST(request_rows.p1 AS DOUBLE), CAST(request_rows.p2 AS VARCHAR), CAST(request_rows.p3 AS BOOLEAN)) AS prediction\n" +
-        "FROM (VALUES (0, 3, 20.5, 'it''s', TRUE),\n(1, NULL, 1e-7, 'b', NULL)) AS request_rows(ordinal, p0, p1, p2, p3)\n" +
-        "ORDER BY request_rows.ordinal",
-    );
+  it("passes the rows to the query as one typed list per parameter, scored in request order", async () => {
+    // A stand-in function with the definition's name and parameters, in plain DuckDB: the query
+    // and its binder are checked on their own, apart from the session that runs them.
+    const shop = { ...definition, name: "shop.ml.score" } as FunctionDefinition;
+    const instance = await DuckDBInstance.create(":memory:");
+    const connection = await instance.connect();
+    try {
+      await connection.run("ATTACH ':memory:' AS shop");
+      await connection.run("CREATE SCHEMA shop.ml");
+      await connection.run(
+        "CREATE MACRO shop.ml.score(t, c, k, p) AS concat_ws('|', typeof(t), t, typeof(c), c, k, coalesce(p::VARCHAR, 'null'))",
+      );
+      const prepared = await connection.prepare(invocationSql(shop));
+      const rows = Array.from({ length: 3000 }, (_, index) => [
+        index,
+        index / 4,
+        `it's ${index}`,
+        index % 3 === 0 ? null : index % 2 === 0,
+      ]);
+      bindInvocationRows(shop, rows)(prepared);
+      const answered = (await (await prepared.run()).getRowsJS()).map(([value]) => value);
+      expect(answered).toEqual(
+        rows.map(([tenure, charges, contract, paperless]) =>
+          [
+            "BIGINT",
+            tenure,
+            "DOUBLE",
+            // DuckDB writes a whole DOUBLE with ".0".
+            Number.isInteger(charges) ? `${charges}.0` : charges,
+            contract,
+            paperless === null ? "null" : String(paperless),
+          ].join("|"),
+        ),
+      );
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
   });
 });

@@ -1,6 +1,12 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { type DuckDBConnection, DuckDBInstance, type DuckDBResult, StatementType } from "@duckdb/node-api";
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBPreparedStatement,
+  type DuckDBResult,
+  StatementType,
+} from "@duckdb/node-api";
 import type { SessionDefaults } from "../../catalog/workspace-settings.js";
 import { describeCause, ModelSqlError, type SqlPosition } from "../../errors.js";
 import type { FunctionDefinition } from "../../functions/function-definition.js";
@@ -531,6 +537,77 @@ export class LocalSession {
     }
   }
 
+  /**
+   * Runs a query modelsql writes itself with parameters bound by `bind` (the server's
+   * invocations: one function call over rows passed as lists). It is analysed, rewritten and
+   * authorized like any statement, but its analysis is kept per text, principal, function
+   * catalog and function owners, and its DuckDB preparation per model versions bound, so that a
+   * request pays for neither again. The privileges are checked on every run against the grants
+   * as they are then, and the functions' aliases are resolved as for any statement. The caller
+   * reads the result and ends the statement with complete().
+   */
+  async runParameterized(
+    query: string,
+    bind: (prepared: DuckDBPreparedStatement) => void,
+  ): Promise<{ result: DuckDBResult; statement: ExecutedStatement }> {
+    await this.complete(true);
+    const definitions = await this.bindFunctions();
+    const owners = definitions.map((definition) =>
+      this.workspace.authorizer.ownerOf({ type: "FUNCTION", name: definition.name }),
+    );
+    const key = JSON.stringify([query, this.principal, definitions, owners]);
+    let analysed = this.parameterizedAnalyses.get(key);
+    if (analysed) this.workspace.authorizer.require(analysed.privileges);
+    else {
+      analysed = await this.prepare(query, query, 0);
+      if (analysed.analysis.kind !== "query") {
+        throw new ModelSqlError("UNSUPPORTED_STATEMENT", "Only a query can run with bound parameters");
+      }
+      if (this.parameterizedAnalyses.size >= 100) this.parameterizedAnalyses.clear();
+      this.parameterizedAnalyses.set(key, analysed);
+    }
+    const statement: ExecutedStatement = { ...analysed, boundVersions: this.udfs.current };
+    this.recording.begin();
+    this.recording.noteCalled(calledFunctions(statement), statement.boundVersions);
+    try {
+      // A prepared statement is kept while the versions it calls stay bound.
+      const versions = JSON.stringify(
+        [...statement.boundVersions].map(([name, bound]) => [
+          name,
+          bound.binding?.version.version,
+          bound.route?.route,
+        ]),
+      );
+      let prepared = this.preparedParameterized.get(statement.executedText);
+      if (!prepared || prepared.versions !== versions) {
+        prepared?.statement.destroySync();
+        prepared = {
+          versions,
+          statement: await prepareSingleStatement(
+            this.connection,
+            statement.executedText,
+            STATEMENT_TYPES.query ?? [],
+          ),
+        };
+        this.preparedParameterized.set(statement.executedText, prepared);
+      }
+      prepared.statement.clearBindings();
+      bind(prepared.statement);
+      return { result: await prepared.statement.run(), statement };
+    } catch (error) {
+      const failure =
+        error instanceof ModelSqlError ? error : await translateDuckdbError(error, statement.failure);
+      this.finishRecording(false, failure);
+      throw failure;
+    }
+  }
+
+  private readonly parameterizedAnalyses = new Map<string, ExecutedStatement>();
+  private readonly preparedParameterized = new Map<
+    string,
+    { versions: string; statement: DuckDBPreparedStatement }
+  >();
+
   /** Analyses and rewrites one statement, and binds every function's model version for it. */
   private async prepare(
     script: string,
@@ -897,6 +974,7 @@ export class LocalSession {
       new ModelSqlError("OPERATION_CANCELLED", "The session closed before the statement ended"),
     );
     this.systemTables?.close();
+    for (const prepared of this.preparedParameterized.values()) prepared.statement.destroySync();
     this.connection.closeSync();
     this.instance.closeSync();
     this.sessions.dispose();
