@@ -1,27 +1,8 @@
-import {
-  BIGINT,
-  BOOLEAN,
-  DOUBLE,
-  type DuckDBPreparedStatement,
-  type DuckDBType,
-  type DuckDBValue,
-  FLOAT,
-  INTEGER,
-  LIST,
-  VARCHAR,
-} from "@duckdb/node-api";
+import { type DuckDBPreparedStatement, type DuckDBValue, LIST } from "@duckdb/node-api";
+import { DUCKDB_TYPES } from "../engines/duckdb/prediction-udf.js";
 import type { PlainValue } from "../engines/duckdb/result-values.js";
 import type { FunctionDefinition } from "../functions/function-definition.js";
-import { duckdbTypeName, type ParameterType } from "../functions/sql-types.js";
-
-const DUCKDB_TYPES: Readonly<Record<ParameterType, DuckDBType>> = {
-  BOOLEAN,
-  INT: INTEGER,
-  BIGINT,
-  FLOAT,
-  DOUBLE,
-  STRING: VARCHAR,
-};
+import { duckdbTypeName } from "../functions/sql-types.js";
 
 /**
  * The query an invocation runs: the function called over the request's rows, passed as one

@@ -33,7 +33,8 @@ import {
   readArgumentColumns,
 } from "./vector-columns.js";
 
-const DUCKDB_TYPES: Readonly<Record<ParameterType, DuckDBType>> = {
+/** The DuckDB type of each SQL parameter type. */
+export const DUCKDB_TYPES: Readonly<Record<ParameterType, DuckDBType>> = {
   BOOLEAN,
   INT: INTEGER,
   BIGINT,
