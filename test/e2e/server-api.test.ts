@@ -383,6 +383,41 @@ describe("modelsql serve: statements and invocations over HTTP", () => {
     );
   });
 
+  it("runs the owner's GRANTs, after which the analyst reads the monitor report the dashboard draws", async () => {
+    const route = "/api/2.0/modelsql/monitor/main.ml.predict_churn?since=1h&bucket=hour";
+    const before = await server.call("analyst", "GET", route);
+    expect(before.status).toBe(403);
+    expect(String(before.body.message)).toContain("system.serving.inference_log");
+    for (const grant of [
+      "GRANT USE CATALOG ON CATALOG system TO analyst",
+      "GRANT USE SCHEMA ON SCHEMA system.serving TO analyst",
+      "GRANT SELECT ON TABLE system.serving.inference_log TO analyst",
+      "GRANT SELECT ON TABLE system.serving.inference_samples TO analyst",
+    ]) {
+      expect((await statement("admin", { statement: grant })).body.status.state).toBe("SUCCEEDED");
+    }
+    const report = await server.call("analyst", "GET", route);
+    expect(report.status).toBe(200);
+    // Everything this server scored is within the last hour: the report and the log agree.
+    const [[rows]] = (
+      (
+        await statement("admin", {
+          statement:
+            "SELECT sum(rows_scored) FROM system.serving.inference_log WHERE function_name = 'main.ml.predict_churn' AND status = 'succeeded'",
+        })
+      ).body.result as { data_array: string[][] }
+    ).data_array as [[string]];
+    const scoring = report.body.scoring as { rows: number }[];
+    expect(scoring.reduce((sum, bucket) => sum + bucket.rows, 0)).toBe(Number(rows));
+    expect((report.body.drift as { features: unknown[] }).features).toHaveLength(19);
+    const bad = await server.call(
+      "analyst",
+      "GET",
+      "/api/2.0/modelsql/monitor/main.ml.predict_churn?since=soon",
+    );
+    expect(bad.status).toBe(400);
+  });
+
   it("scores with the version an alias moved to by the CLI while the server runs", async () => {
     const record = customerRecord(customers[2] as Record<string, string>);
     const moved = await runCli(server.directory, [
