@@ -8,6 +8,7 @@ type Task = EngineTask extends infer T ? (T extends EngineTask ? Omit<T, "seq"> 
 interface Pending {
   readonly resolve: (value: TaskValue) => void;
   readonly reject: (error: ModelSqlError) => void;
+  readonly onStart: (() => void) | undefined;
 }
 
 /** One worker thread with its own DuckDB instance and session, and what it has been asked. */
@@ -17,7 +18,10 @@ class EngineWorker {
   private worker!: Worker;
   private ready!: Promise<void>;
   private closing = false;
-  private everReady = false;
+  /** Whether the current worker started; one that never did is not replaced again. */
+  private workerStarted = false;
+  /** Why the worker is gone for good, when a replacement failed to start. */
+  private broken: ModelSqlError | undefined;
 
   constructor(
     private readonly role: "files" | "memory",
@@ -36,17 +40,22 @@ class EngineWorker {
     };
     const worker = new Worker(new URL("./engine-worker.js", import.meta.url), { workerData: data });
     this.worker = worker;
+    this.workerStarted = false;
     this.ready = new Promise((resolve, reject) => {
       worker.once("error", reject);
       worker.on("message", (message: FromEngine) => {
         if (message.kind === "ready") {
           worker.off("error", reject);
-          this.everReady = true;
+          this.workerStarted = true;
           resolve();
           return;
         }
         const pending = this.pending.get(message.seq);
         if (!pending) return;
+        if (message.kind === "started") {
+          pending.onStart?.();
+          return;
+        }
         this.pending.delete(message.seq);
         if (message.ok) pending.resolve(message.value);
         else pending.reject(rebuiltError(message.error));
@@ -56,8 +65,20 @@ class EngineWorker {
     worker.on("exit", (code) => {
       this.failAll(new Error(`the engine worker stopped (exit code ${code})`));
       // A worker that died serving (out of memory, a native crash) is replaced for the next
-      // requests; one that never started (the data locked by another process) is not retried.
-      if (!this.closing && this.everReady) this.spawn();
+      // requests; one that never started (the data locked by another process) is not retried,
+      // and from then on requests are refused with the reason instead of waiting forever.
+      if (this.closing) return;
+      if (this.workerStarted) {
+        this.spawn();
+        this.ready.catch((error: unknown) => {
+          this.broken = new ModelSqlError(
+            "INTERNAL_ERROR",
+            `The server's engine worker stopped and could not be restarted: ${error instanceof Error ? error.message : String(error)}`,
+            { hint: "Restart modelsql serve.", cause: error },
+          );
+          this.failAll(this.broken);
+        });
+      }
     });
   }
 
@@ -78,9 +99,10 @@ class EngineWorker {
     return this.ready;
   }
 
-  send(seq: number, task: Task): Promise<TaskValue> {
+  send(seq: number, task: Task, onStart?: () => void): Promise<TaskValue> {
+    if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
-      this.pending.set(seq, { resolve, reject });
+      this.pending.set(seq, { resolve, reject, onStart });
       this.worker.postMessage({ ...task, seq });
     });
   }
@@ -146,14 +168,14 @@ export class EnginePool {
     return pool;
   }
 
-  /** Queues a task; `seq` identifies it for cancel. */
-  submit(task: Task): { seq: number; done: Promise<TaskValue> } {
+  /** Queues a task; `seq` identifies it for cancel; `onStart` is told when a worker takes it. */
+  submit(task: Task, onStart?: () => void): { seq: number; done: Promise<TaskValue> } {
     const seq = this.nextSeq++;
     // Only statements read the workspace's data; everything else (invocations, the dashboard's
     // reports, listings) answers from the in-memory workers, never behind a long statement.
     const worker = task.kind === "statement" ? this.statementWorker : this.leastBusyInvocationWorker();
     this.owners.set(seq, worker);
-    const done = worker.send(seq, task).finally(() => this.owners.delete(seq));
+    const done = worker.send(seq, task, onStart).finally(() => this.owners.delete(seq));
     return { seq, done };
   }
 

@@ -18,7 +18,7 @@ export interface StatementOutcome {
   readonly columns: readonly StatementColumn[];
   /** Rows as Databricks' JSON_ARRAY format has them: every value a string, or null. */
   readonly rows: readonly (readonly (string | null)[])[];
-  /** True when row_limit cut the result short. */
+  /** True when row_limit or byte_limit cut the result short. */
   readonly truncated: boolean;
 }
 
@@ -31,7 +31,10 @@ export interface StatementRequest {
   readonly rowLimit?: number;
   /** `catalog.schema` to run in, when the request names them. */
   readonly currentSchema?: string;
+  /** The server's limit: a larger result fails. */
   readonly maxResultBytes: number;
+  /** The request's byte_limit: a larger result is cut short (truncated), as in Databricks. */
+  readonly byteLimit?: number;
 }
 
 /** Rows to score, one value per function parameter, in the function's parameter order. */
@@ -88,5 +91,6 @@ export type TaskValue = StatementOutcome | { predictions: PlainValue[] } | Monit
 
 export type FromEngine =
   | { readonly kind: "ready" }
+  | { readonly kind: "started"; readonly seq: number }
   | { readonly kind: "reply"; readonly seq: number; readonly ok: true; readonly value: TaskValue }
   | { readonly kind: "reply"; readonly seq: number; readonly ok: false; readonly error: WireError };

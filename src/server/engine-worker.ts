@@ -58,7 +58,7 @@ session.setScoringHooks({
 let defaultsChanged = false;
 async function restoreDefaults(): Promise<void> {
   if (!defaultsChanged) return;
-  await session.applyDefaults(workspace.settings.sessionDefaults());
+  await session.applyDefaults(workspace.settings.sessionDefaults(), { createMissing: false });
   defaultsChanged = false;
 }
 
@@ -69,13 +69,16 @@ async function runStatement(task: StatementRequest): Promise<StatementOutcome> {
       hint: "Send each statement in a request of its own.",
     });
   }
+  // Whatever happened to the last request (a cancel landing mid-restore), this one starts from
+  // the workspace's defaults; a schema the request names must exist (it is never created).
+  await restoreDefaults();
   session.actAs(task.principal, "statements_api", { statementId: task.statementId });
   if (task.currentSchema) {
     defaultsChanged = true;
-    await session.applyDefaults({
-      ...workspace.settings.sessionDefaults(),
-      currentSchema: task.currentSchema,
-    });
+    await session.applyDefaults(
+      { ...workspace.settings.sessionDefaults(), currentSchema: task.currentSchema },
+      { createMissing: false },
+    );
   }
   try {
     const { result, statement } = await session.execute(task.statement);
@@ -85,6 +88,7 @@ async function runStatement(task: StatementRequest): Promise<StatementOutcome> {
       outcome = await readStatementResult(result, {
         maxResultBytes: task.maxResultBytes,
         ...(task.rowLimit !== undefined ? { rowLimit: task.rowLimit } : {}),
+        ...(task.byteLimit !== undefined ? { byteLimit: task.byteLimit } : {}),
       });
     } catch (error) {
       const translated = error instanceof ModelSqlError ? error : await session.translate(error, statement);
@@ -189,6 +193,7 @@ async function drain(): Promise<void> {
   draining = true;
   for (let task = queue.shift(); task; task = queue.shift()) {
     running = task.seq;
+    port?.postMessage({ kind: "started", seq: task.seq } satisfies FromEngine);
     let reply: FromEngine;
     try {
       const value = await run(task);

@@ -29,6 +29,8 @@ export const invocationBody = z
 
 export type InvocationBody = z.infer<typeof invocationBody>;
 
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 const FORMS = ["dataframe_split", "dataframe_records", "instances", "inputs"] as const;
 
 function invalid(detail: string, hint: string): ModelSqlError {
@@ -109,10 +111,22 @@ function checkedCell(value: unknown, parameter: FunctionParameter, where: string
       if (typeof value === "boolean") return value;
       throw invalid(`${describe()} is not a boolean`, "Send true or false.");
     case "INT":
+      if (typeof value === "number" && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31)
+        return value;
+      throw invalid(
+        `${describe()} is not a whole number of 32 bits`,
+        "Send a JSON number without a fraction, within ±2147483647.",
+      );
     case "BIGINT":
       if (typeof value === "number" && Number.isSafeInteger(value)) return value;
       throw invalid(`${describe()} is not a whole number`, "Send a JSON number without a fraction.");
     case "FLOAT":
+      // Beyond float32's range a value would become Infinity, which no model was trained on.
+      if (typeof value === "number" && Math.abs(value) <= FLOAT32_MAX) return value;
+      throw invalid(
+        `${describe()} is not a number within FLOAT's range`,
+        "Send a JSON number, or null for a missing value.",
+      );
     case "DOUBLE":
       if (typeof value === "number" && Number.isFinite(value)) return value;
       throw invalid(`${describe()} is not a number`, "Send a JSON number, or null for a missing value.");

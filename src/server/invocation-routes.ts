@@ -20,22 +20,39 @@ export interface InvocationRouteOptions {
  * The function an endpoint name stands for: its serving endpoint name (as `deploy` names it for
  * Databricks, `modelsql-main-ml-predict_churn` or the definition's own), or its three-level name.
  */
-export function endpointFunction(workspace: Workspace, name: string): FunctionDefinition {
+export function endpointFunction(workspace: Workspace, name: string, principal?: string): FunctionDefinition {
   const definitions = workspace.functions.list().map((stored) => stored.definition);
   const found = definitions.find(
     (definition) => endpointNameOf(definition) === name || definition.name === name.toLowerCase(),
   );
+  const mayExecute = (definition: FunctionDefinition) =>
+    principal === undefined ||
+    workspace.authorizer.has(principal, "EXECUTE", { type: "FUNCTION", name: definition.name });
   if (!found) {
+    // Only endpoints the caller may query are named.
+    const known = definitions.filter(mayExecute).map((definition) => endpointNameOf(definition));
     throw new ModelSqlError("RESOURCE_DOES_NOT_EXIST", `There is no serving endpoint '${name}'`, {
-      hint: `Endpoints: ${definitions.map((definition) => endpointNameOf(definition)).join(", ") || "none"} (GET /api/2.0/serving-endpoints lists those you may query).`,
+      hint: `Endpoints you may query: ${known.join(", ") || "none"}.`,
     });
+  }
+  // Refused before its input is read, so the answer tells nothing of the function's signature.
+  // The statement that scores checks every privilege again (USE CATALOG, USE SCHEMA, the model).
+  if (principal !== undefined) {
+    workspace.authorizer.require([
+      {
+        principal,
+        privilege: "EXECUTE",
+        securable: { type: "FUNCTION", name: found.name },
+        reason: `invokes the endpoint ${name}`,
+      },
+    ]);
   }
   return found;
 }
 
 export function registerInvocationRoutes(app: FastifyInstance, options: InvocationRouteOptions): void {
   const invoke = async (principal: string, endpoint: string, body: unknown) => {
-    const definition = endpointFunction(options.workspace, endpoint);
+    const definition = endpointFunction(options.workspace, endpoint, principal);
     const request = parseRequest(
       invocationBody,
       body,

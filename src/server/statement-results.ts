@@ -14,10 +14,12 @@ function databricksTypeName(type: DuckDBType): string {
     case DuckDBTypeId.INTEGER:
       return "INT";
     case DuckDBTypeId.BIGINT:
-    case DuckDBTypeId.HUGEINT:
-    case DuckDBTypeId.UBIGINT:
     case DuckDBTypeId.UINTEGER:
       return "LONG";
+    // Wider than Databricks' LONG: its DECIMAL(38, 0) holds them.
+    case DuckDBTypeId.HUGEINT:
+    case DuckDBTypeId.UBIGINT:
+      return "DECIMAL";
     case DuckDBTypeId.VARCHAR:
     case DuckDBTypeId.UUID:
       return "STRING";
@@ -52,6 +54,9 @@ function databricksTypeText(type: DuckDBType): string {
       return "INT";
     case DuckDBTypeId.DECIMAL:
       return type.toString();
+    case DuckDBTypeId.HUGEINT:
+    case DuckDBTypeId.UBIGINT:
+      return "DECIMAL(38,0)";
     default:
       return databricksTypeName(type);
   }
@@ -67,12 +72,13 @@ function cellText(value: Parameters<typeof plainValue>[0], type: DuckDBType): st
 
 /**
  * Reads a result as the Statement Execution API returns it inline: at most `rowLimit` rows (one
- * more is read to tell whether the limit cut it short), refused past `maxResultBytes` of JSON so
- * that one statement cannot fill the server's memory.
+ * more is read to tell whether the limit cut it short) and the rows that fit in `byteLimit`
+ * bytes of JSON (both mark it truncated), refused past the server's `maxResultBytes` so that one
+ * statement cannot fill the server's memory.
  */
 export async function readStatementResult(
   result: DuckDBResult,
-  options: { rowLimit?: number; maxResultBytes: number },
+  options: { rowLimit?: number; byteLimit?: number; maxResultBytes: number },
 ): Promise<StatementOutcome> {
   const types = result.columnTypes();
   const names = userColumnNames(result.deduplicatedColumnNames());
@@ -96,6 +102,10 @@ export async function readStatementResult(
       }
       const row = values.map((value, index) => cellText(value, types[index] as DuckDBType));
       for (const cell of row) bytes += cell === null ? 5 : cell.length + 3;
+      if (options.byteLimit !== undefined && bytes > options.byteLimit) {
+        truncated = true;
+        break reading;
+      }
       if (bytes > options.maxResultBytes) {
         throw new ModelSqlError(
           "RESULT_TOO_LARGE",

@@ -61,9 +61,11 @@ export function registerStatementRoutes(app: FastifyInstance, options: Statement
   const { pool, store } = options;
 
   const run = (record: StatementRecord, task: Parameters<EnginePool["submit"]>[0]) => {
-    const submitted = pool.submit(task);
+    // PENDING while it waits behind another statement; RUNNING once the worker takes it.
+    const submitted = pool.submit(task, () => {
+      if (record.state === "PENDING") record.state = "RUNNING";
+    });
     record.seq = submitted.seq;
-    record.state = "RUNNING";
     const timer = setTimeout(() => {
       store.finish(record, "FAILED", {
         error: new ModelSqlError(
@@ -110,12 +112,14 @@ export function registerStatementRoutes(app: FastifyInstance, options: Statement
       principal: request.principal,
       statementId: record.id,
       statement,
-      maxResultBytes: Math.min(body.byte_limit ?? options.maxResultBytes, options.maxResultBytes),
+      maxResultBytes: options.maxResultBytes,
       ...(body.row_limit !== undefined ? { rowLimit: body.row_limit } : {}),
+      ...(body.byte_limit !== undefined ? { byteLimit: body.byte_limit } : {}),
       ...(catalog ? { currentSchema: `${catalog}.${body.schema ?? "default"}` } : {}),
     });
     if (wait > 0) await Promise.race([record.finished, delay(wait)]);
-    if (!isFinal(record.state) && body.on_wait_timeout === "CANCEL") {
+    // As in Databricks, on_wait_timeout applies only to a request that waits (0s is asynchronous).
+    if (wait > 0 && !isFinal(record.state) && body.on_wait_timeout === "CANCEL") {
       cancel(record);
       await record.finished;
     }

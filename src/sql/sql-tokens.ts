@@ -85,8 +85,9 @@ export function tokenize(sql: string): SqlToken[] {
       }
       index += 1;
       tokens.push({ kind: "quoted", text: name, start, end: index });
-    } else if (char === "$" && /[A-Za-z_$]/.test(next ?? "")) {
-      const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(index));
+    } else if (char === "$" && /[A-Za-z_$\u0080-\uffff]/.test(next ?? "")) {
+      // DuckDB's tags, as Postgres's: a letter, underscore or non-ASCII character, then digits too.
+      const tag = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(sql.slice(index));
       const start = index;
       index = tag ? skipUntil(sql, index + tag[0].length, tag[0]) : index + 1;
       tokens.push({ kind: tag ? "string" : "symbol", text: sql.slice(start, index), start, end: index });

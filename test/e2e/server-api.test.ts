@@ -1,6 +1,8 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openWorkspace } from "../../src/workspace.js";
-import { goldenPredictions, telcoCustomers } from "../helpers/example-data.js";
+import { goldenPredictions, REPOSITORY_ROOT, telcoCustomers } from "../helpers/example-data.js";
 import { runCli } from "../helpers/run-cli.js";
 import { exampleServer, type RunningServer } from "../helpers/running-server.js";
 
@@ -162,6 +164,50 @@ describe("modelsql serve: statements and invocations over HTTP", () => {
     expect(unbound.body).toMatchObject({ error_code: "INVALID_PARAMETER_VALUE" });
   });
 
+  it("never binds a parameter inside a dollar-quoted string, whatever its tag", async () => {
+    const answer = await statement("analyst", {
+      statement: "SELECT $a1$ :p $a1$ AS x",
+      parameters: [{ name: "p", value: "$a1$, 40+2 AS injected --" }],
+    });
+    expect(answer.body.status.state).toBe("SUCCEEDED");
+    const manifest = answer.body.manifest as { schema: { columns: { name: string }[] } };
+    expect(manifest.schema.columns.map((column) => column.name)).toEqual(["x"]);
+    expect((answer.body.result as { data_array: string[][] }).data_array).toEqual([[" :p "]]);
+  });
+
+  it("runs in the schema a request names, refuses one that does not exist, and never creates it", async () => {
+    const inSales = await statement("analyst", {
+      statement: "SELECT count(*) FROM customers",
+      catalog: "main",
+      schema: "sales",
+    });
+    expect((inSales.body.result as { data_array: string[][] }).data_array).toEqual([["7043"]]);
+    const typo = await statement("admin", { statement: "SELECT 1", catalog: "main", schema: "sails" });
+    expect(typo.body.status).toMatchObject({
+      state: "FAILED",
+      error: { error_code: "INVALID_PARAMETER_VALUE" },
+    });
+    const schemas = await statement("admin", {
+      statement: "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'sails'",
+    });
+    expect((schemas.body.result as { data_array: string[][] }).data_array).toEqual([["0"]]);
+    // The next request runs in the workspace's default schema again.
+    const after = await statement("analyst", { statement: "SELECT count(*) FROM customer_features" });
+    expect(after.body.status.state).toBe("SUCCEEDED");
+  });
+
+  it("cuts a result at byte_limit and says so", async () => {
+    const answer = await statement("analyst", {
+      statement: "SELECT customer_id FROM customer_features",
+      byte_limit: 1000,
+    });
+    expect(answer.body.status.state).toBe("SUCCEEDED");
+    const manifest = answer.body.manifest as { truncated: boolean; total_row_count: number };
+    expect(manifest.truncated).toBe(true);
+    expect(manifest.total_row_count).toBeGreaterThan(10);
+    expect(manifest.total_row_count).toBeLessThan(100);
+  });
+
   it("cuts a result at row_limit and says so, and serves a long result in chunks", async () => {
     const limited = await statement("analyst", {
       statement: "SELECT customer_id FROM customer_features",
@@ -215,6 +261,20 @@ describe("modelsql serve: statements and invocations over HTTP", () => {
     expect((log.body.result as { data_array: string[][] }).data_array).toEqual([
       ["cancelled", "statements_api", "admin"],
     ]);
+  });
+
+  it("reports a statement waiting behind another as PENDING, and ignores on_wait_timeout for an asynchronous request", async () => {
+    const first = await statement("admin", { statement: LONG_STATEMENT, wait_timeout: "0s" });
+    const second = await statement("admin", {
+      statement: "SELECT 42 AS answer",
+      wait_timeout: "0s",
+      on_wait_timeout: "CANCEL",
+    });
+    expect(second.body.status.state).toBe("PENDING");
+    await server.call("admin", "POST", `/api/2.0/sql/statements/${first.body.statement_id}/cancel`);
+    const done = await waitFor("admin", second.body.statement_id, ["SUCCEEDED", "FAILED", "CANCELED"]);
+    expect(done.status.state).toBe("SUCCEEDED");
+    expect((done.result as { data_array: string[][] }).data_array).toEqual([["42"]]);
   });
 
   it("cancels a statement that outlives wait_timeout when on_wait_timeout is CANCEL", async () => {
@@ -329,11 +389,19 @@ describe("modelsql serve: statements and invocations over HTTP", () => {
     const denied = await server.call("bi_reader", "POST", ENDPOINT, { dataframe_records: [record] });
     expect(denied.status).toBe(403);
     expect(String(denied.body.message)).toContain("EXECUTE on FUNCTION 'main.ml.predict_churn'");
+    // Refused before the input is read: the answer names no parameter of the function.
+    const probing = await server.call("intern", "POST", ENDPOINT, { dataframe_records: [{}] });
+    expect(probing.status).toBe(403);
+    expect(String(probing.body.message)).not.toContain("senior_citizen");
     const unknown = await server.call("analyst", "POST", "/serving-endpoints/nope/invocations", {
       dataframe_records: [record],
     });
     expect(unknown.status).toBe(404);
     expect(String(unknown.body.message)).toContain("modelsql-main-ml-predict_churn");
+    const unknownToReader = await server.call("bi_reader", "POST", "/serving-endpoints/nope/invocations", {
+      dataframe_records: [record],
+    });
+    expect(String(unknownToReader.body.message)).toContain("Endpoints you may query: none");
     expect(
       (await server.call("analyst", "POST", "/invocations", { dataframe_records: [record] })).status,
     ).toBe(404);
@@ -416,6 +484,25 @@ describe("modelsql serve: statements and invocations over HTTP", () => {
       "/api/2.0/modelsql/monitor/main.ml.predict_churn?since=soon",
     );
     expect(bad.status).toBe(400);
+  });
+
+  it("keeps serving when a function is created in a catalog the server did not open", async () => {
+    const file = path.join(server.directory, "..", "new-catalog-function.yaml");
+    const definition = readFileSync(path.join(REPOSITORY_ROOT, "udfs/predict_churn.yaml"), "utf8").replace(
+      "name: main.ml.predict_churn",
+      "name: newcat.ml.predict_churn_elsewhere",
+    );
+    writeFileSync(file, definition);
+    const created = await runCli(server.directory, ["functions", "create", file]);
+    expect(created.code, created.stderr).toBe(0);
+    const answer = await statement("analyst", { statement: "SELECT count(*) FROM customer_features" });
+    expect(answer.body.status.state).toBe("SUCCEEDED");
+    const dropped = await runCli(server.directory, [
+      "functions",
+      "drop",
+      "newcat.ml.predict_churn_elsewhere",
+    ]);
+    expect(dropped.code, dropped.stderr).toBe(0);
   });
 
   it("scores with the version an alias moved to by the CLI while the server runs", async () => {

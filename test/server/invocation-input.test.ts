@@ -70,6 +70,26 @@ describe("invocation input", () => {
     );
   });
 
+  it("keeps INT and FLOAT values within their ranges", () => {
+    const narrow = {
+      ...definition,
+      parameters: [
+        { name: "count", type: "INT", input: "Count" },
+        { name: "ratio", type: "FLOAT", input: "Ratio" },
+      ],
+    } as unknown as FunctionDefinition;
+    const read = (body: unknown) => invocationRows(invocationBody.parse(body), narrow);
+    expect(read({ dataframe_records: [{ count: 2147483647, ratio: 3.4e38 }] })).toEqual([
+      [2147483647, 3.4e38],
+    ]);
+    expect(() => read({ dataframe_records: [{ count: 2 ** 31, ratio: 1 }] })).toThrow(
+      /Row 1, column 'count' \(INT\): 2147483648 is not a whole number of 32 bits/,
+    );
+    expect(() => read({ dataframe_records: [{ count: 1, ratio: 1e39 }] })).toThrow(
+      /'ratio' \(FLOAT\).*FLOAT's range/,
+    );
+  });
+
   it("passes the rows to the query as one typed list per parameter, scored in request order", async () => {
     // A stand-in function with the definition's name and parameters, in plain DuckDB: the query
     // and its binder are checked on their own, apart from the session that runs them.

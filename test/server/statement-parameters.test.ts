@@ -27,6 +27,15 @@ describe("named parameter markers", () => {
     );
   });
 
+  it("reads dollar-quoted strings with any tag DuckDB allows, so no marker inside one is bound", () => {
+    for (const tag of ["", "a", "a1", "_x9", "é"]) {
+      const sql = `SELECT $${tag}$ :v $${tag}$, :v`;
+      expect(bindParameters(sql, [{ name: "v", value: "1" }])).toBe(
+        `SELECT $${tag}$ :v $${tag}$, CAST('1' AS VARCHAR)`,
+      );
+    }
+  });
+
   it("refuses a marker without a parameter, and an unknown type", () => {
     expect(() => bindParameters("SELECT :a, :b", [{ name: "a", value: "1" }])).toThrow(
       /uses :b, but no parameter has that name/,

@@ -231,22 +231,28 @@ export class LocalSession {
         {
           hint: /lock/i.test(reason)
             ? "Another modelsql process holds this workspace's data (a running command, or `modelsql serve`: query through its statements API); run the command again when it ends."
-            : undefined,
+            : this.lockedForEveryone
+              ? "The server opens the catalogs that exist when it starts; restart modelsql serve to open this one."
+              : undefined,
           cause: error,
         },
       );
     }
   }
 
-  /** Sets the current schema and the search path (tables and functions) in DuckDB's terms. */
-  async applyDefaults(defaults: SessionDefaults): Promise<void> {
+  /**
+   * Sets the current schema and the search path (tables and functions) in DuckDB's terms. The
+   * owner's settings create missing schemas unless `createMissing` is false (the server, whose
+   * requests name schemas that must exist).
+   */
+  async applyDefaults(defaults: SessionDefaults, options: { createMissing?: boolean } = {}): Promise<void> {
     const schemas = [defaults.currentSchema, ...defaults.path].map((text) => {
       const [catalog, schema] = text.split(".");
       if (!catalog || !schema)
         throw new ModelSqlError("INVALID_PARAMETER_VALUE", `'${text}' is not catalog.schema`);
       return { catalog: catalog.toLowerCase(), schema: schema.toLowerCase() };
     });
-    const owner = this.principal === this.workspace.owner;
+    const owner = this.principal === this.workspace.owner && options.createMissing !== false;
     for (const { catalog, schema } of schemas) {
       const file = path.join(this.workspace.paths.data, `${catalog}.duckdb`);
       // Only the owner's session settings create catalogs and schemas; anyone else's must name
@@ -323,7 +329,17 @@ export class LocalSession {
     const signature = JSON.stringify(wantedMacros);
     if (signature === this.macrosInSync) return;
     for (const { definition, targets } of wantedMacros) {
-      await this.attachCatalog(definition.name.split(".")[0] as string);
+      try {
+        await this.attachCatalog(definition.name.split(".")[0] as string);
+      } catch (error) {
+        // A server's engine cannot open a catalog created after it started (files are locked
+        // away): that function waits for a restart; every other statement still runs.
+        if (!this.lockedForEveryone) throw error;
+        process.emitWarning(
+          `${definition.name} is not callable until the server restarts: ${describeCause(error)}`,
+        );
+        continue;
+      }
       for (const sql of createMacroSql(definition, targets)) await this.connection.run(sql);
     }
     const wanted = new Set(wantedMacros.map(({ definition }) => JSON.stringify(macroLocation(definition))));
