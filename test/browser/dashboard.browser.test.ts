@@ -4,7 +4,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPOSITORY_ROOT, telcoCustomers } from "../helpers/example-data.js";
+import { modelInputRecord, REPOSITORY_ROOT, telcoCustomers } from "../helpers/example-data.js";
 import { runCli } from "../helpers/run-cli.js";
 import { exampleServer, type RunningServer } from "../helpers/running-server.js";
 
@@ -47,20 +47,7 @@ describe("the dashboard in a real browser", () => {
     // Some scoring: the whole table through the statements API, then a few invocations.
     await sql("SELECT avg(predict_churn(features)) FROM main.sales.customer_features");
     const customers = telcoCustomers().slice(0, 40);
-    const records = customers.map((row) =>
-      Object.fromEntries(
-        Object.entries(row)
-          .filter(([column]) => column !== "customerID" && column !== "Churn")
-          .map(([column, text]) => [
-            column,
-            ["SeniorCitizen", "tenure", "MonthlyCharges", "TotalCharges"].includes(column)
-              ? text.trim() === ""
-                ? null
-                : Number(text)
-              : text,
-          ]),
-      ),
-    );
+    const records = customers.map(modelInputRecord);
     for (let start = 0; start < records.length; start += 10) {
       const answer = await server.call(
         "analyst",

@@ -2,20 +2,14 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openWorkspace } from "../../src/workspace.js";
-import { goldenPredictions, REPOSITORY_ROOT, telcoCustomers } from "../helpers/example-data.js";
+import {
+  goldenPredictions,
+  modelInputRecord,
+  REPOSITORY_ROOT,
+  telcoCustomers,
+} from "../helpers/example-data.js";
 import { runCli } from "../helpers/run-cli.js";
 import { exampleServer, type RunningServer } from "../helpers/running-server.js";
-
-/** The model inputs of one Telco customer, typed as the request carries them (blank TotalCharges as null). */
-function customerRecord(row: Record<string, string>): Record<string, unknown> {
-  const numbers = new Set(["SeniorCitizen", "tenure", "MonthlyCharges", "TotalCharges"]);
-  const record: Record<string, unknown> = {};
-  for (const [column, text] of Object.entries(row)) {
-    if (column === "customerID" || column === "Churn") continue;
-    record[column] = numbers.has(column) ? (text.trim() === "" ? null : Number(text)) : text;
-  }
-  return record;
-}
 
 const customers = telcoCustomers().slice(0, 20);
 const golden = new Map(goldenPredictions().map((entry) => [entry.customerID, entry]));
@@ -242,7 +236,7 @@ describe("modelsql serve: statements and invocations over HTTP", () => {
     // The event loop answers while the statement scores, and so do the invocation workers.
     expect((await server.call(null, "GET", "/health")).status).toBe(200);
     const invocation = await server.call("analyst", "POST", ENDPOINT, {
-      dataframe_records: [customerRecord(customers[0] as Record<string, string>)],
+      dataframe_records: [modelInputRecord(customers[0] as Record<string, string>)],
     });
     expect(invocation.status).toBe(200);
     expect((await server.call("admin", "GET", `/api/2.0/sql/statements/${id}`)).body).toMatchObject({
@@ -287,7 +281,7 @@ describe("modelsql serve: statements and invocations over HTTP", () => {
   });
 
   it("scores the same rows in all four invocation forms, equal to scikit-learn", async () => {
-    const records = customers.map((row) => customerRecord(row));
+    const records = customers.map((row) => modelInputRecord(row));
     const columns = Object.keys(records[0] as object);
     const expected = customers.map(
       (row) => golden.get(row.customerID as string)?.churn_gbt_probability as number,
@@ -350,7 +344,7 @@ describe("modelsql serve: statements and invocations over HTTP", () => {
   });
 
   it("refuses invocation input that does not fit the signature with a clear 400", async () => {
-    const record = customerRecord(customers[0] as Record<string, string>);
+    const record = modelInputRecord(customers[0] as Record<string, string>);
     const cases: [unknown, RegExp][] = [
       [{}, /no input/],
       [{ dataframe_records: [record], instances: [record] }, /exactly one input form/],
@@ -385,7 +379,7 @@ describe("modelsql serve: statements and invocations over HTTP", () => {
   });
 
   it("answers 403 to a principal without EXECUTE and 404 to an unknown endpoint or the unset default", async () => {
-    const record = customerRecord(customers[0] as Record<string, string>);
+    const record = modelInputRecord(customers[0] as Record<string, string>);
     const denied = await server.call("bi_reader", "POST", ENDPOINT, { dataframe_records: [record] });
     expect(denied.status).toBe(403);
     expect(String(denied.body.message)).toContain("EXECUTE on FUNCTION 'main.ml.predict_churn'");
@@ -412,7 +406,7 @@ describe("modelsql serve: statements and invocations over HTTP", () => {
   });
 
   it("checks the grants on every invocation: a revoke takes effect on the next request", async () => {
-    const body = { dataframe_records: [customerRecord(customers[3] as Record<string, string>)] };
+    const body = { dataframe_records: [modelInputRecord(customers[3] as Record<string, string>)] };
     expect((await server.call("analyst", "POST", ENDPOINT, body)).status).toBe(200);
     const workspace = openWorkspace(server.directory);
     const fn = { type: "FUNCTION" as const, name: "main.ml.predict_churn" };
@@ -429,7 +423,7 @@ describe("modelsql serve: statements and invocations over HTTP", () => {
   });
 
   it("records invocations and statements in the inference log with principal, source and version", async () => {
-    const record = customerRecord(customers[1] as Record<string, string>);
+    const record = modelInputRecord(customers[1] as Record<string, string>);
     await server.call("analyst", "POST", ENDPOINT, { dataframe_records: [record, record, record] });
     const log = await statement("admin", {
       statement:
@@ -506,7 +500,7 @@ describe("modelsql serve: statements and invocations over HTTP", () => {
   });
 
   it("scores with the version an alias moved to by the CLI while the server runs", async () => {
-    const record = customerRecord(customers[2] as Record<string, string>);
+    const record = modelInputRecord(customers[2] as Record<string, string>);
     const moved = await runCli(server.directory, [
       "models",
       "alias",
@@ -551,7 +545,7 @@ describe("modelsql serve: limits", () => {
   });
 
   it("answers 413 to a body over --max-body-bytes", async () => {
-    const record = customerRecord(customers[0] as Record<string, string>);
+    const record = modelInputRecord(customers[0] as Record<string, string>);
     const answer = await server.call("analyst", "POST", "/invocations", {
       dataframe_records: Array.from({ length: 100 }, () => record),
     });
@@ -567,7 +561,7 @@ describe("modelsql serve: limits", () => {
     expect(answer.body).toMatchObject({
       status: { state: "FAILED", error: { error_code: "RESULT_TOO_LARGE" } },
     });
-    const record = customerRecord(customers[0] as Record<string, string>);
+    const record = modelInputRecord(customers[0] as Record<string, string>);
     const scored = await server.call("analyst", "POST", "/invocations", { dataframe_records: [record] });
     expect(scored.status).toBe(200);
     expect((scored.body.predictions as number[])[0]).toBeCloseTo(

@@ -54,3 +54,17 @@ export function rawColumn(
     return text.trim() === "" ? null : Number(text);
   });
 }
+
+/**
+ * One Telco customer's model inputs as an HTTP client sends them: numbers as JSON numbers, text
+ * as strings, the blank TotalCharges of a new customer as null; the id and the label left out.
+ */
+export function modelInputRecord(row: Row): Record<string, string | number | null> {
+  const numbers = new Set(["SeniorCitizen", "tenure", "MonthlyCharges", "TotalCharges"]);
+  const record: Record<string, string | number | null> = {};
+  for (const [column, text] of Object.entries(row)) {
+    if (column === "customerID" || column === "Churn") continue;
+    record[column] = numbers.has(column) ? (text.trim() === "" ? null : Number(text)) : text;
+  }
+  return record;
+}

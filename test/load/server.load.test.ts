@@ -1,6 +1,6 @@
 import autocannon from "autocannon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { telcoCustomers } from "../helpers/example-data.js";
+import { modelInputRecord, telcoCustomers } from "../helpers/example-data.js";
 import { exampleServer, type RunningServer } from "../helpers/running-server.js";
 
 const SECONDS = 8;
@@ -16,16 +16,7 @@ describe("modelsql serve under concurrent invocations and statements", () => {
 
   it("answers every request without an error and keeps /health answering", async () => {
     const [customer] = telcoCustomers();
-    const record = Object.fromEntries(
-      Object.entries(customer as Record<string, string>)
-        .filter(([column]) => column !== "customerID" && column !== "Churn")
-        .map(([column, text]) => [
-          column,
-          ["SeniorCitizen", "tenure", "MonthlyCharges", "TotalCharges"].includes(column)
-            ? Number(text)
-            : text,
-        ]),
-    );
+    const record = modelInputRecord(customer as Record<string, string>);
     const failedStatements: string[] = [];
     const predictions = new Set<string>();
     const invocations = autocannon({
