@@ -41,7 +41,7 @@ import { createMacroSql, macroLocation } from "./function-macros.js";
 import { DEFAULT_SAMPLE_ROWS, InferenceRecording } from "./inference-recording.js";
 import { checkPredictionCalls } from "./prediction-call-checks.js";
 import type { ScoringHooks } from "./prediction-udf.js";
-import { ReferenceResolver, type ResolvedReference } from "./reference-resolution.js";
+import { ReferenceResolver, type Relation, type ResolvedReference } from "./reference-resolution.js";
 import { prepareSingleStatement, STATEMENT_TYPES } from "./single-statement.js";
 import { requiredPrivileges, schemaName, targetName } from "./statement-authorization.js";
 import { SystemTables } from "./system-tables.js";
@@ -216,6 +216,7 @@ export class LocalSession {
       `SELECT 1 FROM duckdb_databases() WHERE database_name = ${quoteLiteral(database)}`,
     );
     if (attached.currentRowCount > 0) return;
+    this.forgetCatalogState();
     if (this.catalogData === "memory") {
       await this.connection.run(`ATTACH ':memory:' AS ${quoteIdentifier(database)}`);
       return;
@@ -294,13 +295,30 @@ export class LocalSession {
   /** The path schemas, in DuckDB's names, searched after the current schema. */
   private searchPath: { database: string; schema: string }[] = [];
 
+  /**
+   * DuckDB's current schema as last read, and its tables and views. Both change only through
+   * this session's own statements (the data files are held by this process alone), so they are
+   * read again only after a statement that may change them (USE; anything but a query), a
+   * rollback, or a new catalog: planning a query then asks DuckDB nothing but its parse.
+   */
+  private currentPlace: { database: string; schema: string } | undefined;
+  private relations: ReadonlyMap<string, Relation> | undefined;
+
+  private forgetCatalogState(): void {
+    this.currentPlace = undefined;
+    this.relations = undefined;
+  }
+
   /** Where unqualified names resolve, in order: the current schema, then the path. */
   private async resolutionPath(): Promise<{ database: string; schema: string }[]> {
-    const reader = await this.connection.runAndReadAll(
-      "SELECT current_database() AS db, current_schema() AS schema",
-    );
-    const row = reader.getRowObjects()[0] as { db: string; schema: string };
-    return [{ database: row.db, schema: row.schema }, ...this.searchPath];
+    if (!this.currentPlace) {
+      const reader = await this.connection.runAndReadAll(
+        "SELECT current_database() AS db, current_schema() AS schema",
+      );
+      const row = reader.getRowObjects()[0] as { db: string; schema: string };
+      this.currentPlace = { database: row.db, schema: row.schema };
+    }
+    return [this.currentPlace, ...this.searchPath];
   }
 
   /**
@@ -309,11 +327,8 @@ export class LocalSession {
    * only the current schema, and functions on the path must stay callable.
    */
   private async restoreSearchPath(): Promise<void> {
-    const reader = await this.connection.runAndReadAll(
-      "SELECT current_database() AS db, current_schema() AS schema",
-    );
-    const row = reader.getRowObjects()[0] as { db: string; schema: string };
-    const places = [{ database: row.db, schema: row.schema }, ...this.searchPath];
+    this.currentPlace = undefined;
+    const places = await this.resolutionPath();
     const dotted = places.map(
       (place) => `${quoteIdentifier(place.database)}.${quoteIdentifier(place.schema)}`,
     );
@@ -471,6 +486,7 @@ export class LocalSession {
 
   private async rollback(): Promise<void> {
     this.transactionOpen = false;
+    this.forgetCatalogState();
     await this.connection.run("ROLLBACK");
   }
 
@@ -498,6 +514,7 @@ export class LocalSession {
       const statement = await this.prepare(script, text, offset);
       this.recording.noteCalled(calledFunctions(statement), statement.boundVersions);
       const existedBefore = await this.targetExistsNow(statement);
+      if (!CATALOG_PRESERVING_KINDS.has(statement.analysis.kind)) this.forgetCatalogState();
       try {
         const result =
           statement.analysis.kind === "governance"
@@ -527,6 +544,8 @@ export class LocalSession {
    */
   async runWrapped(query: string, wrap: (executedQuery: string) => string): Promise<ExecutedStatement> {
     await this.complete(true);
+    // The wrapper may create a table (score --output main.sales.scores).
+    this.forgetCatalogState();
     await this.bindFunctions();
     this.recording.begin();
     try {
@@ -647,7 +666,8 @@ export class LocalSession {
     const definitions = this.definitions;
     checkPredictionCalls(analysis.references, definitions, await this.volatileFunctions(), options);
     const path = await this.resolutionPath();
-    const resolver = await ReferenceResolver.load(this.connection, definitions, path);
+    this.relations ??= await ReferenceResolver.readRelations(this.connection);
+    const resolver = ReferenceResolver.create(this.relations, definitions, path);
     const resolved = analysis.references.map((reference) => resolver.resolve(reference));
     const current = path[0] as { database: string; schema: string };
     const currentSchema = `${catalogOfDuckdbDatabase(current.database)}.${current.schema}`;
@@ -996,6 +1016,14 @@ export class LocalSession {
     this.sessions.dispose();
   }
 }
+
+/** Statements that change neither the current schema nor the tables and views. */
+const CATALOG_PRESERVING_KINDS: ReadonlySet<string> = new Set([
+  "query",
+  "describe",
+  "show_views",
+  "governance",
+]);
 
 /**
  * Result column names as the user wrote them: DuckDB names an unaliased expression after the

@@ -19,7 +19,7 @@ export interface ResolvedReference {
   readonly unresolved?: boolean;
 }
 
-interface Relation {
+export interface Relation {
   readonly database: string;
   readonly schema: string;
   readonly name: string;
@@ -43,11 +43,16 @@ export class ReferenceResolver {
     private readonly definitions: readonly FunctionDefinition[],
   ) {}
 
-  static async load(
-    connection: DuckDBConnection,
+  static create(
+    relations: ReadonlyMap<string, Relation>,
     definitions: readonly FunctionDefinition[],
     searchPath: readonly { database: string; schema: string }[],
-  ): Promise<ReferenceResolver> {
+  ): ReferenceResolver {
+    return new ReferenceResolver(relations, searchPath, definitions);
+  }
+
+  /** Every table and view in DuckDB's catalog, by database, schema and name. */
+  static async readRelations(connection: DuckDBConnection): Promise<ReadonlyMap<string, Relation>> {
     const reader = await connection.runAndReadAll(
       `SELECT database_name AS database, schema_name AS schema, table_name AS name, false AS is_view FROM duckdb_tables() WHERE NOT internal
        UNION ALL
@@ -67,7 +72,7 @@ export class ReferenceResolver {
         isView: row.is_view,
       });
     }
-    return new ReferenceResolver(relations, searchPath, definitions);
+    return relations;
   }
 
   resolve(reference: NameReference): ResolvedReference {
