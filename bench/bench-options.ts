@@ -24,3 +24,25 @@ export async function medianSeconds(
   }
   return median(times);
 }
+
+/** The value below which `fraction` of the values fall (nearest rank). */
+export function percentile(values: readonly number[], fraction: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] as number;
+}
+
+/** Sequential timings of `call`, in milliseconds, after `warmup` untimed calls. */
+export async function latencies(
+  count: number,
+  call: () => Promise<unknown>,
+  warmup = 100,
+): Promise<number[]> {
+  for (let index = 0; index < warmup; index += 1) await call();
+  const times: number[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const start = performance.now();
+    await call();
+    times.push(performance.now() - start);
+  }
+  return times;
+}

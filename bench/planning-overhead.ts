@@ -14,7 +14,7 @@ import path from "node:path";
 import { LocalSession } from "../src/engines/duckdb/local-session.js";
 import { buildExampleWorkspace } from "../src/example-workspace.js";
 import { openWorkspace } from "../src/workspace.js";
-import { option } from "./bench-options.js";
+import { latencies, option, percentile } from "./bench-options.js";
 
 const runs = option("runs", 1000);
 
@@ -72,11 +72,6 @@ WHERE payment_method <> 'Mailed check'
 GROUP BY contract, risk_band
 ORDER BY contract, risk_band`;
 
-function percentile(values: readonly number[], fraction: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] as number;
-}
-
 async function main(): Promise<void> {
   const parent = mkdtempSync(path.join(tmpdir(), "modelsql-bench-planning-"));
   try {
@@ -95,16 +90,7 @@ async function main(): Promise<void> {
     ] as const) {
       const [planned] = await session.plan(sql, { enforce: true });
       const executed = planned?.statement.executedText as string;
-      const measure = async (work: () => Promise<unknown>) => {
-        for (let index = 0; index < 50; index += 1) await work();
-        const times: number[] = [];
-        for (let index = 0; index < runs; index += 1) {
-          const start = performance.now();
-          await work();
-          times.push(performance.now() - start);
-        }
-        return times;
-      };
+      const measure = (work: () => Promise<unknown>) => latencies(runs, work, 50);
       const modelsql = await measure(() => session.plan(sql, { enforce: true }));
       const duckdb = await measure(async () => (await session.connection.prepare(executed)).destroySync());
       const cell = (times: number[]) =>

@@ -28,30 +28,13 @@ import { columnTensor } from "../src/models/column-tensor.js";
 import { OnnxModel } from "../src/models/onnx-model.js";
 import { columnFromText } from "../src/models/text-column.js";
 import { openWorkspace } from "../src/workspace.js";
-import { option } from "./bench-options.js";
+import { latencies, option, percentile } from "./bench-options.js";
 
 const requests = option("requests", 2000);
 const seconds = option("seconds", 10);
 const copies = option("copies", 142);
 
 type Row = Record<string, string>;
-
-function percentile(values: readonly number[], fraction: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] as number;
-}
-
-/** Sequential timings of `call`, in milliseconds, after `warmup` untimed calls. */
-async function latencies(count: number, call: () => Promise<void>, warmup = 100): Promise<number[]> {
-  for (let index = 0; index < warmup; index += 1) await call();
-  const times: number[] = [];
-  for (let index = 0; index < count; index += 1) {
-    const start = performance.now();
-    await call();
-    times.push(performance.now() - start);
-  }
-  return times;
-}
 
 function record(row: Row): Record<string, unknown> {
   const numbers = new Set(["SeniorCitizen", "tenure", "MonthlyCharges", "TotalCharges"]);
