@@ -1,4 +1,5 @@
-/** Shared by the benchmarks: numeric command-line options and median timing. */
+/** Shared by the benchmarks: numeric command-line options, timing, and JSON output for the suite. */
+import { writeFileSync } from "node:fs";
 
 /** `--name N` from the command line, or `fallback`. */
 export function option(name: string, fallback: number): number {
@@ -45,4 +46,10 @@ export async function latencies(
     times.push(performance.now() - start);
   }
   return times;
+}
+
+/** With `--json FILE` on the command line, writes `value` there (bench/suite.ts reads it). */
+export function writeJsonResult(value: unknown): void {
+  const index = process.argv.indexOf("--json");
+  if (index >= 0) writeFileSync(process.argv[index + 1] as string, `${JSON.stringify(value, null, 2)}\n`);
 }

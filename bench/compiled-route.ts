@@ -22,7 +22,7 @@ import { buildExampleWorkspace, PACKAGE_ROOT } from "../src/example-workspace.js
 import { createFunction } from "../src/functions/function-creation.js";
 import { readFunctionDefinitionFile } from "../src/functions/function-definition-file.js";
 import { openWorkspace } from "../src/workspace.js";
-import { medianSeconds, option } from "./bench-options.js";
+import { medianSeconds, option, writeJsonResult } from "./bench-options.js";
 
 const COLUMNS =
   "gender, senior_citizen, partner, dependents, tenure, phone_service, multiple_lines, internet_service, online_security, online_backup, device_protection, tech_support, streaming_tv, streaming_movies, contract, paperless_billing, payment_method, monthly_charges, total_charges";
@@ -64,6 +64,12 @@ async function main(): Promise<void> {
     process.stdout.write(
       `rows: ${rows}; cores: ${availableParallelism()}; repeats: ${repeats} (median)\nroutes: ${chosen.join(", ")}\n\n`,
     );
+    const measured: {
+      model: string;
+      form: string;
+      udfRowsPerSecond: number;
+      compiledRowsPerSecond: number;
+    }[] = [];
     const results: string[] = [
       "| model | call form | ONNX UDF rows/s | compiled SQL rows/s | compiled / UDF |",
       "|---|---|---|---|---|",
@@ -87,12 +93,19 @@ async function main(): Promise<void> {
         }
         const onnx = rate.onnx as number;
         const compiled = rate.sql as number;
+        measured.push({
+          model: `churn_v${version}`,
+          form,
+          udfRowsPerSecond: onnx,
+          compiledRowsPerSecond: compiled,
+        });
         results.push(
           `| ${label} | ${form} | ${Math.round(onnx).toLocaleString("en-US")} | ${Math.round(compiled).toLocaleString("en-US")} | ${(compiled / onnx).toFixed(2)} |`,
         );
       }
     }
     process.stdout.write(`${results.join("\n")}\n`);
+    writeJsonResult({ rows, repeats, routes: chosen, results: measured });
     session.close();
     workspace.close();
   } finally {

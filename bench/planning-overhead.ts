@@ -14,7 +14,7 @@ import path from "node:path";
 import { LocalSession } from "../src/engines/duckdb/local-session.js";
 import { buildExampleWorkspace } from "../src/example-workspace.js";
 import { openWorkspace } from "../src/workspace.js";
-import { latencies, option, percentile } from "./bench-options.js";
+import { latencies, option, percentile, writeJsonResult } from "./bench-options.js";
 
 const runs = option("runs", 1000);
 
@@ -84,6 +84,11 @@ async function main(): Promise<void> {
       "| query | modelsql: text to execution start | DuckDB prepare of the executed SQL | ratio (p50) |",
     );
     lines.push("|---|---|---|---|");
+    const measured: {
+      query: string;
+      modelsql: { p50: number; p99: number };
+      duckdbPrepare: { p50: number; p99: number };
+    }[] = [];
     for (const [label, sql] of [
       ["seed query", SEED],
       [`${FIFTY_LINES.split("\n").length}-line query`, FIFTY_LINES],
@@ -95,11 +100,17 @@ async function main(): Promise<void> {
       const duckdb = await measure(async () => (await session.connection.prepare(executed)).destroySync());
       const cell = (times: number[]) =>
         `${percentile(times, 0.5).toFixed(3)} / ${percentile(times, 0.99).toFixed(3)}`;
+      measured.push({
+        query: label,
+        modelsql: { p50: percentile(modelsql, 0.5), p99: percentile(modelsql, 0.99) },
+        duckdbPrepare: { p50: percentile(duckdb, 0.5), p99: percentile(duckdb, 0.99) },
+      });
       lines.push(
         `| ${label} | ${cell(modelsql)} | ${cell(duckdb)} | ${(percentile(modelsql, 0.5) / percentile(duckdb, 0.5)).toFixed(1)}x |`,
       );
     }
     process.stdout.write(`${lines.join("\n")}\n`);
+    writeJsonResult({ runs, results: measured });
     session.close();
     workspace.close();
   } finally {

@@ -13,7 +13,7 @@ import path from "node:path";
 import { LocalSession } from "../src/engines/duckdb/local-session.js";
 import { buildExampleWorkspace, PACKAGE_ROOT } from "../src/example-workspace.js";
 import { openWorkspace } from "../src/workspace.js";
-import { option } from "./bench-options.js";
+import { option, writeJsonResult } from "./bench-options.js";
 
 function run(args: string[]): Promise<{ code: number | null; stderr: string; seconds: number }> {
   return new Promise((resolve, reject) => {
@@ -75,6 +75,7 @@ async function main(): Promise<void> {
         .padEnd(9)} ${result.outputMiB.toFixed(1)}\n`,
     );
   }
+  writeJsonResult({ results });
   const [small, large] = results as [(typeof results)[0], (typeof results)[0]];
   process.stdout.write(
     `\npeak memory ratio ${large.rows.toLocaleString("en-US")} / ${small.rows.toLocaleString("en-US")} rows: ${(large.peakMiB / small.peakMiB).toFixed(3)} (bounded: at most 1.2)\n`,
