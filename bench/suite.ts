@@ -34,23 +34,12 @@ const repeats = argument("repeats", quick ? "1" : "3");
 const output = path.resolve(argument("output", path.join(PACKAGE_ROOT, "bench")));
 
 const BENCH = path.join(PACKAGE_ROOT, "dist-bench/bench");
-const TEXT_COLUMNS = [
-  "gender",
-  "Partner",
-  "Dependents",
-  "PhoneService",
-  "MultipleLines",
-  "InternetService",
-  "OnlineSecurity",
-  "OnlineBackup",
-  "DeviceProtection",
-  "TechSupport",
-  "StreamingTV",
-  "StreamingMovies",
-  "Contract",
-  "PaperlessBilling",
-  "PaymentMethod",
-];
+/** The Telco columns that are model inputs as text: all but the id, the label and the four numbers. */
+function textColumns(csv: string): string[] {
+  const header = (readFileSync(csv, "utf8").split("\n")[0] as string).trim().split(",");
+  const other = new Set(["customerID", "Churn", "SeniorCitizen", "tenure", "MonthlyCharges", "TotalCharges"]);
+  return header.filter((column) => !other.has(column));
+}
 
 /** Runs one benchmark script with --json and returns what it wrote. */
 function runBench<T>(script: string, args: readonly string[], scratch: string): T {
@@ -66,10 +55,11 @@ function runBench<T>(script: string, args: readonly string[], scratch: string): 
 async function writeRows(file: string): Promise<void> {
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
-  const csv = path.join(PACKAGE_ROOT, "examples/data/telco_churn.csv").replaceAll("'", "''");
+  const telcoCsv = path.join(PACKAGE_ROOT, "examples/data/telco_churn.csv");
+  const csv = telcoCsv.replaceAll("'", "''");
   await connection.run(`COPY (
     WITH telco AS (SELECT *, row_number() OVER () - 1 AS n FROM read_csv('${csv}', header = true, all_varchar = true))
-    SELECT ${TEXT_COLUMNS.join(", ")}, CAST(SeniorCitizen AS BIGINT) AS SeniorCitizen, CAST(tenure AS BIGINT) AS tenure,
+    SELECT ${textColumns(telcoCsv).join(", ")}, CAST(SeniorCitizen AS BIGINT) AS SeniorCitizen, CAST(tenure AS BIGINT) AS tenure,
            CAST(MonthlyCharges AS DOUBLE) AS MonthlyCharges, TRY_CAST(nullif(trim(TotalCharges), '') AS DOUBLE) AS TotalCharges
     FROM range(${rows}) AS r JOIN telco ON telco.n = hash(r.range) % 7043 ORDER BY r.range
   ) TO '${file.replaceAll("'", "''")}' (FORMAT parquet)`);

@@ -69,7 +69,13 @@ async function main(): Promise<void> {
   for (const version of [1, 2]) {
     await createFunction(
       workspace,
-      { ...base, name: `main.ml.churn_v${version}`, model: `models:/main.ml.churn/${version}` },
+      // The ONNX UDF route, whatever `route: auto` would choose (it compiles the linear model to SQL).
+      {
+        ...base,
+        name: `main.ml.churn_v${version}`,
+        model: `models:/main.ml.churn/${version}`,
+        route: "onnx",
+      },
       { principal: "bench", replace: true },
     );
   }

@@ -14,6 +14,7 @@ interface ServeOptions {
   maxResultBytes?: string;
   statementTimeout?: string;
   invocationTimeout?: string;
+  invocationSampleRows?: string;
 }
 
 function wholeNumber(text: string, option: string, minimum: number): number {
@@ -64,6 +65,11 @@ export function addServeCommand(program: Command): void {
     )
     .option("--statement-timeout <duration>", "stop statements running longer (30s, 10m, 1h)", "30m")
     .option("--invocation-timeout <duration>", "stop invocations running longer", "60s")
+    .option(
+      "--invocation-sample-rows <n>",
+      "rows of each invocation the inference log samples (statements: 100)",
+      String(DEFAULT_SERVER_OPTIONS.invocationSampleRows),
+    )
     .action(async (options: ServeOptions, self: Command) => {
       const settings = {
         host: options.host,
@@ -75,6 +81,7 @@ export function addServeCommand(program: Command): void {
         maxResultBytes: wholeNumber(options.maxResultBytes ?? "", "--max-result-bytes", 1024),
         statementTimeoutMs: duration(options.statementTimeout ?? "30m", "--statement-timeout"),
         invocationTimeoutMs: duration(options.invocationTimeout ?? "60s", "--invocation-timeout"),
+        invocationSampleRows: wholeNumber(options.invocationSampleRows ?? "", "--invocation-sample-rows", 0),
         ...(options.defaultEndpoint ? { defaultEndpoint: options.defaultEndpoint } : {}),
       };
       await withWorkspace(self, async (workspace) => {

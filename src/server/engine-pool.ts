@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import { DEFAULT_SAMPLE_ROWS } from "../engines/duckdb/inference-recording.js";
 import { type ErrorClass, ModelSqlError } from "../errors.js";
 import type { EngineTask, FromEngine, TaskValue, WireError } from "./engine-protocol.js";
 import type { EngineWorkerData } from "./engine-worker.js";
@@ -27,6 +28,7 @@ class EngineWorker {
     private readonly role: "files" | "memory",
     private readonly workspaceDirectory: string,
     private readonly intraOpThreads: number | undefined,
+    private readonly sampleRows: number,
   ) {
     this.spawn();
   }
@@ -36,6 +38,7 @@ class EngineWorker {
       workspaceDirectory: this.workspaceDirectory,
       catalogData: this.role,
       cancelled: this.cancelled,
+      sampleRows: this.sampleRows,
       ...(this.intraOpThreads ? { intraOpThreads: this.intraOpThreads } : {}),
     };
     const worker = new Worker(new URL("./engine-worker.js", import.meta.url), { workerData: data });
@@ -134,6 +137,8 @@ export interface EnginePoolOptions {
   readonly invocationWorkers: number;
   /** ONNX Runtime intra-op threads per run in each worker. */
   readonly intraOpThreads?: number;
+  /** Rows of each invocation the inference log samples (statements keep 100). */
+  readonly invocationSampleRows: number;
 }
 
 /**
@@ -153,10 +158,16 @@ export class EnginePool {
   ) {}
 
   static async start(workspaceDirectory: string, options: EnginePoolOptions): Promise<EnginePool> {
-    const statements = new EngineWorker("files", workspaceDirectory, options.intraOpThreads);
+    const statements = new EngineWorker(
+      "files",
+      workspaceDirectory,
+      options.intraOpThreads,
+      DEFAULT_SAMPLE_ROWS,
+    );
     const invocations = Array.from(
       { length: Math.max(1, options.invocationWorkers) },
-      () => new EngineWorker("memory", workspaceDirectory, options.intraOpThreads),
+      () =>
+        new EngineWorker("memory", workspaceDirectory, options.intraOpThreads, options.invocationSampleRows),
     );
     const pool = new EnginePool(statements, invocations);
     try {

@@ -43,7 +43,11 @@ export interface InvocationRequest {
   readonly seq: number;
   readonly principal: string;
   readonly functionName: string;
-  readonly rows: readonly (readonly PlainValue[])[];
+  /**
+   * The rows as JSON text (PlainValue[][]): one string crosses to the worker far faster than
+   * the structured clone of nested arrays (profiled: about 0.7 ms for 100 rows of 19 values).
+   */
+  readonly rowsJson: string;
 }
 
 export interface MonitorRequest {

@@ -3,7 +3,7 @@ import { JSDuckDBValueConverter } from "@duckdb/node-api";
 import { endpointNameOf } from "../engines/databricks/serving-endpoint.js";
 import { LocalSession } from "../engines/duckdb/local-session.js";
 import { buildMonitorReport } from "../engines/duckdb/monitor-report.js";
-import { plainValue } from "../engines/duckdb/result-values.js";
+import { type PlainValue, plainValue } from "../engines/duckdb/result-values.js";
 import { asModelSqlError, ModelSqlError } from "../errors.js";
 import { findFunction } from "../functions/function-lookup.js";
 import { splitStatements } from "../sql/sql-tokens.js";
@@ -20,7 +20,7 @@ import type {
   ToEngine,
   WireError,
 } from "./engine-protocol.js";
-import { bindInvocationRows, invocationSql } from "./invocation-sql.js";
+import { bindInvocationRows, invocationSql, rowBindingFor } from "./invocation-sql.js";
 import { readStatementResult } from "./statement-results.js";
 
 /** What the pool gives each worker. */
@@ -31,6 +31,8 @@ export interface EngineWorkerData {
   /** Slot 0 holds the seq of the task the server cancelled; checked after every scored chunk. */
   readonly cancelled: Int32Array;
   readonly intraOpThreads?: number;
+  /** Rows per function and statement the inference log samples. */
+  readonly sampleRows: number;
 }
 
 const data = workerData as EngineWorkerData;
@@ -42,6 +44,7 @@ const session = await LocalSession.open(workspace, {
   catalogData: data.catalogData,
   lockdown: "everyone",
   source: data.catalogData === "memory" ? "invocation" : "statements_api",
+  sampleRows: data.sampleRows,
   ...(data.intraOpThreads ? { intraOpThreads: data.intraOpThreads } : {}),
 });
 let running: number | undefined;
@@ -107,9 +110,11 @@ async function runInvocation(
 ): Promise<{ predictions: ReturnType<typeof plainValue>[] }> {
   const definition = workspace.functions.get(task.functionName).definition;
   session.actAs(task.principal, "invocation");
+  const rows = JSON.parse(task.rowsJson) as PlainValue[][];
+  const binding = rowBindingFor(rows.length);
   const { result, statement } = await session.runParameterized(
-    invocationSql(definition),
-    bindInvocationRows(definition, task.rows),
+    invocationSql(definition, binding),
+    bindInvocationRows(definition, rows, binding),
   );
   try {
     const type = result.columnTypes()[0];

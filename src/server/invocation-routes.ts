@@ -60,7 +60,12 @@ export function registerInvocationRoutes(app: FastifyInstance, options: Invocati
       'Send exactly one of dataframe_split, dataframe_records, instances or inputs, e.g. {"dataframe_records": [{"tenure": 3, ...}]}.',
     );
     const rows = invocationRows(request, definition);
-    const task = options.pool.submit({ kind: "invocation", principal, functionName: definition.name, rows });
+    const task = options.pool.submit({
+      kind: "invocation",
+      principal,
+      functionName: definition.name,
+      rowsJson: JSON.stringify(rows),
+    });
     const timer = setTimeout(() => options.pool.cancel(task.seq), options.invocationTimeoutMs);
     timer.unref();
     try {

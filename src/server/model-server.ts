@@ -21,6 +21,8 @@ export interface ServerOptions {
   readonly maxResultBytes: number;
   readonly statementTimeoutMs: number;
   readonly invocationTimeoutMs: number;
+  /** Rows of each invocation the inference log samples. */
+  readonly invocationSampleRows: number;
   readonly defaultEndpoint?: string;
 }
 
@@ -31,6 +33,9 @@ export const DEFAULT_SERVER_OPTIONS: Omit<ServerOptions, "host" | "port"> = {
   maxResultBytes: 25 * 1024 * 1024,
   statementTimeoutMs: 30 * 60 * 1000,
   invocationTimeoutMs: 60 * 1000,
+  // Invocations are many and small: a few rows of each give the drift statistics plenty, and
+  // keep the log's writes per request small.
+  invocationSampleRows: 10,
 };
 
 const PACKAGE_VERSION = (
@@ -73,6 +78,7 @@ export async function startServer(workspace: Workspace, options: ServerOptions):
   if (options.defaultEndpoint) endpointFunction(workspace, options.defaultEndpoint);
   const pool = await EnginePool.start(workspace.paths.directory, {
     invocationWorkers: options.invocationWorkers,
+    invocationSampleRows: options.invocationSampleRows,
     ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}),
   });
   const app = Fastify({ bodyLimit: options.maxBodyBytes, logger: false });

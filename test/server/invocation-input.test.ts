@@ -90,7 +90,7 @@ describe("invocation input", () => {
     );
   });
 
-  it("passes the rows to the query as one typed list per parameter, scored in request order", async () => {
+  it("passes the rows to the query as typed lists or a JSON document, scored in request order", async () => {
     // A stand-in function with the definition's name and parameters, in plain DuckDB: the query
     // and its binder are checked on their own, apart from the session that runs them.
     const shop = { ...definition, name: "shop.ml.score" } as FunctionDefinition;
@@ -102,28 +102,31 @@ describe("invocation input", () => {
       await connection.run(
         "CREATE MACRO shop.ml.score(t, c, k, p) AS concat_ws('|', typeof(t), t, typeof(c), c, k, coalesce(p::VARCHAR, 'null'))",
       );
-      const prepared = await connection.prepare(invocationSql(shop));
       const rows = Array.from({ length: 3000 }, (_, index) => [
         index,
         index / 4,
-        `it's ${index}`,
+        `it's "${index}" \\ é`,
         index % 3 === 0 ? null : index % 2 === 0,
       ]);
-      bindInvocationRows(shop, rows)(prepared);
-      const answered = (await (await prepared.run()).getRowsJS()).map(([value]) => value);
-      expect(answered).toEqual(
-        rows.map(([tenure, charges, contract, paperless]) =>
-          [
-            "BIGINT",
-            tenure,
-            "DOUBLE",
-            // DuckDB writes a whole DOUBLE with ".0".
-            Number.isInteger(charges) ? `${charges}.0` : charges,
-            contract,
-            paperless === null ? "null" : String(paperless),
-          ].join("|"),
-        ),
+      const expected = rows.map(([tenure, charges, contract, paperless]) =>
+        [
+          "BIGINT",
+          tenure,
+          "DOUBLE",
+          // DuckDB writes a whole DOUBLE with ".0".
+          Number.isInteger(charges) ? `${charges}.0` : charges,
+          contract,
+          paperless === null ? "null" : String(paperless),
+        ].join("|"),
       );
+      for (const binding of ["lists", "json"] as const) {
+        for (const count of [1, 17, 3000]) {
+          const prepared = await connection.prepare(invocationSql(shop, binding));
+          bindInvocationRows(shop, rows.slice(0, count), binding)(prepared);
+          const answered = (await (await prepared.run()).getRowsJS()).map(([value]) => value);
+          expect(answered, `${binding}, ${count} rows`).toEqual(expected.slice(0, count));
+        }
+      }
     } finally {
       connection.closeSync();
       instance.closeSync();

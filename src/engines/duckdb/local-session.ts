@@ -69,6 +69,8 @@ export interface LocalSessionOptions {
    * whose sessions change principal per statement (DuckDB's setting is instance-wide).
    */
   readonly lockdown?: "non-owners" | "everyone";
+  /** Rows per function and statement the inference log samples (default 100). */
+  readonly sampleRows?: number;
 }
 
 /** One statement as it was run: the user's text, what DuckDB ran, and the versions bound. */
@@ -108,6 +110,8 @@ export class LocalSession {
     private currentPrincipal: string,
     private recording: InferenceRecording,
     private readonly catalogData: "files" | "memory",
+    /** Rows per function and statement the inference log keeps as its sample. */
+    private readonly sampleRows: number,
   ) {}
 
   /** The principal whose privileges every statement is checked against. */
@@ -138,7 +142,7 @@ export class LocalSession {
       principal,
       this.workspace.registry.location,
       source,
-      DEFAULT_SAMPLE_ROWS,
+      this.sampleRows,
       options.statementId,
     );
   }
@@ -176,8 +180,10 @@ export class LocalSession {
         principal,
         workspace.registry.location,
         options.source ?? "session",
+        options.sampleRows ?? DEFAULT_SAMPLE_ROWS,
       ),
       options.catalogData ?? "files",
+      options.sampleRows ?? DEFAULT_SAMPLE_ROWS,
     );
     try {
       session.systemTables = await SystemTables.attach(instance, connection, workspace.inferenceLog);
