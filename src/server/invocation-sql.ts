@@ -10,7 +10,7 @@ import { duckdbTypeName } from "../functions/sql-types.js";
  * 1.3 microseconds a value in node-api (19 columns of 100 rows: 2.4 ms), while a JSON document
  * costs about 1 ms whatever its size up to a few hundred rows.
  */
-export const LIST_BINDING_ROWS = 16;
+const LIST_BINDING_ROWS = 16;
 
 export type RowBinding = "lists" | "json";
 
