@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { InferenceSession, OnnxValue, Tensor } from "onnxruntime-node";
+import { type InferenceSession, type OnnxValue, Tensor } from "onnxruntime-node";
+import { type CategoryCodes, encodeCategories, rewriteCategoricalInputs } from "./category-codes-rewrite.js";
 import type { Dimension, ModelInterface, OutputDescription, TensorDescription } from "./model-interface.js";
 import { classLabelsOf, readOnnxGraph } from "./onnx-graph.js";
 import {
@@ -14,10 +15,13 @@ import { rewriteZipMapOutputs } from "./zipmap-rewrite.js";
 export interface OnnxModelOptions {
   /** ONNX Runtime intra-op threads; 1 suits one call per DuckDB chunk on a shared machine. */
   readonly intraOpThreads?: number;
+  /**
+   * Whether text inputs that only feed OneHotEncoders are loaded as integer codes (see
+   * category-codes-rewrite.ts). On by default; off runs the graph's string inputs as published,
+   * which the benchmarks compare against.
+   */
+  readonly categoryCodes?: boolean;
 }
-
-/** Where the ZipMap-free copy of a model with external data is written: beside the original. */
-const TENSOR_OUTPUT_COPY_SUFFIX = ".modelsql-tensor-outputs.onnx";
 
 function describeValue(metadata: NativeValueMetadata): TensorDescription {
   if (!metadata.isTensor) return { name: metadata.name, elementType: "non-tensor", shape: [] };
@@ -50,6 +54,7 @@ export class OnnxModel {
     private readonly session: NativeInferenceSession,
     readonly modelInterface: ModelInterface,
     readonly file: string,
+    private readonly categoryCodes: CategoryCodes,
   ) {}
 
   /** Loads a model file; throws ONNX Runtime's or the parser's error as it is. */
@@ -62,37 +67,48 @@ export class OnnxModel {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(`the file does not parse as an ONNX model (${reason})`);
     }
-    const rewrite = rewriteZipMapOutputs(original, graph);
+    const zipMapRewrite = rewriteZipMapOutputs(original, graph);
+    const codesRewrite =
+      options.categoryCodes === false
+        ? { modelBytes: zipMapRewrite.modelBytes, codedInputs: new Map() as CategoryCodes }
+        : rewriteCategoricalInputs(
+            zipMapRewrite.modelBytes,
+            zipMapRewrite.modelBytes === original ? graph : readOnnxGraph(zipMapRewrite.modelBytes),
+          );
+    const bytes = codesRewrite.modelBytes;
     const session = newNativeSession();
     const settings = sessionOptions(options);
-    if (rewrite.replacements.length === 0) {
+    if (bytes === original) {
       session.loadModel(file, settings);
-    } else if (graph.externalDataFiles.length > 0) {
-      // External data files are found relative to the model's own path, so the rewritten
-      // model must sit beside the original rather than be loaded from memory.
-      const copy = `${file}${TENSOR_OUTPUT_COPY_SUFFIX}`;
-      if (!existsSync(copy)) {
-        const partial = `${copy}.${process.pid}.partial`;
-        writeFileSync(partial, rewrite.modelBytes);
-        renameSync(partial, copy);
-      }
-      session.loadModel(copy, settings);
     } else {
-      const bytes = rewrite.modelBytes;
-      session.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, settings);
+      // A model loaded from memory finds its external data files (an MLflow model over 2 GB, or
+      // one saved that way) in the folder this setting names: the original's folder. Tested with
+      // a model whose weights are external (test/models/category-codes.test.ts).
+      const externalDataFolder = {
+        model_external_initializers_file_folder_path: path.dirname(path.resolve(file)),
+      };
+      session.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, {
+        ...settings,
+        ...(graph.externalDataFiles.length > 0 ? { extra: { session: externalDataFolder } } : {}),
+      });
     }
-    const rewritten = new Set(rewrite.replacements.map((replacement) => replacement.output));
+    const rewritten = new Set(zipMapRewrite.replacements.map((replacement) => replacement.output));
     const outputs: OutputDescription[] = session.outputMetadata.map((metadata) => ({
       ...describeValue(metadata),
       ...(rewritten.has(metadata.name) ? { rewrittenFromZipMap: true } : {}),
     }));
-    const classLabels = rewrite.replacements[0]?.classLabels ?? classLabelsOf(graph);
+    const classLabels = zipMapRewrite.replacements[0]?.classLabels ?? classLabelsOf(graph);
+    const coded = codesRewrite.codedInputs;
     const modelInterface: ModelInterface = {
-      inputs: session.inputMetadata.map(describeValue),
+      // A coded input still takes text: the codes are modelsql's, not the caller's.
+      inputs: session.inputMetadata.map((metadata) => {
+        const description = describeValue(metadata);
+        return coded.has(description.name) ? { ...description, elementType: "string" } : description;
+      }),
       outputs,
       ...(classLabels ? { classLabels } : {}),
     };
-    return new OnnxModel(session, modelInterface, path.resolve(file));
+    return new OnnxModel(session, modelInterface, path.resolve(file), coded);
   }
 
   /** Tensor outputs that ONNX Runtime can return. */
@@ -102,14 +118,35 @@ export class OnnxModel {
       .map((output) => output.name);
   }
 
-  /** Runs the model synchronously; fetches the named outputs, by default every tensor output. */
+  /** The codes of an input loaded as category codes (see category-codes-rewrite.ts), else undefined. */
+  categoryCodesOf(input: string): ReadonlyMap<string, number> | undefined {
+    return this.categoryCodes.get(input);
+  }
+
+  /**
+   * Runs the model synchronously; fetches the named outputs, by default every tensor output.
+   * An input loaded as category codes takes its text, or (from callers that read text as codes
+   * already) an int64 tensor of `categoryCodesOf` codes.
+   */
   run(
     feeds: Record<string, Tensor>,
     outputNames: readonly string[] = this.tensorOutputNames,
   ): Record<string, Tensor> {
     const fetches: Record<string, OnnxValue | null> = {};
     for (const name of outputNames) fetches[name] = null;
-    return this.session.run(feeds, fetches, {}) as Record<string, Tensor>;
+    return this.session.run(this.encoded(feeds), fetches, {}) as Record<string, Tensor>;
+  }
+
+  /** The feeds with the text of every coded input replaced by its codes. */
+  private encoded(feeds: Record<string, Tensor>): Record<string, Tensor> {
+    if (this.categoryCodes.size === 0) return feeds;
+    const encoded: Record<string, Tensor> = { ...feeds };
+    for (const [name, codes] of this.categoryCodes) {
+      const feed = feeds[name];
+      if (feed?.type !== "string") continue;
+      encoded[name] = new Tensor("int64", encodeCategories(feed.data as string[], codes), feed.dims);
+    }
+    return encoded;
   }
 
   dispose(): void {

@@ -3,6 +3,16 @@ import { columnShape } from "../../models/column-tensor.js";
 import type { TensorDescription } from "../../models/model-interface.js";
 import type { ArgumentColumn } from "./vector-columns.js";
 
+/** A coded text column's tensor: the model loads that input as int64 codes (see onnx-model.ts). */
+function codesTensor(codes: BigInt64Array, rows: Int32Array | undefined, shape: number[]): Tensor {
+  if (!rows) return new Tensor("int64", codes, shape);
+  return new Tensor(
+    "int64",
+    BigInt64Array.from(rows, (row) => codes[row] as bigint),
+    shape,
+  );
+}
+
 /**
  * Converts an argument column into the tensor for its model input, taking only the rows in
  * `rows` (all rows when undefined). Values already in the input's element type are passed
@@ -26,6 +36,7 @@ export function feedTensor(
   const isValid = (row: number) => !column.valid || column.valid[row] === 1;
   switch (input.elementType) {
     case "string":
+      if (column.categoryCodes) return codesTensor(column.values as BigInt64Array, rows, shape);
       // Without NULLs or a row selection the column already is the tensor's data.
       if (!rows && !column.valid) return new Tensor("string", source as string[], shape);
       return new Tensor(

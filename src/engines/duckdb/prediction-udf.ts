@@ -213,7 +213,11 @@ export function createPredictionUdf(
     (name): name is string => name !== undefined,
   );
   // String caches live as long as this UDF registration.
-  const layout = argumentLayout(types, form);
+  const layout = argumentLayout(
+    types,
+    form,
+    binding.inputs.map(({ parameter }) => model.categoryCodesOf(parameter.input)),
+  );
   const returnType = returnTypeOf(binding);
   const parameterTypes = parameterTypesOf(binding, form);
   const name = udfName(binding.definition.name, form, udfSignature(returnType, parameterTypes));

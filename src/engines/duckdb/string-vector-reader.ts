@@ -1,4 +1,15 @@
 import duckdb from "@duckdb/node-bindings";
+import { codeColumn, UNKNOWN_CATEGORY_CODE } from "../../models/category-codes-rewrite.js";
+
+interface CachedString {
+  readonly length: number;
+  readonly prefix: number;
+  readonly w2: number;
+  readonly w3: number;
+  readonly text: string;
+  /** The value's category code, for a reader of a coded model input. */
+  readonly code: number;
+}
 
 /**
  * Reads VARCHAR vectors fast. DuckDB passes each string as a 16-byte string_t: a 4-byte length,
@@ -12,16 +23,26 @@ import duckdb from "@duckdb/node-bindings";
  *   call, see function-macros.ts) with the length and 4-byte prefix, so a wrong hit needs a
  *   64-bit hash collision between two values of equal length and prefix.
  * Pointers are never used as keys: the memory behind them is reused once a chunk is done.
+ *
+ * A reader for a parameter that feeds a model input loaded as category codes (see
+ * category-codes-rewrite.ts) caches each value's code beside its text and gives the codes.
  */
 export class StringVectorReader {
-  private readonly cache = new Map<
-    number,
-    { length: number; prefix: number; w2: number; w3: number; text: string }[]
-  >();
+  private readonly cache = new Map<number, CachedString[]>();
   private static readonly decoder = new TextDecoder();
   /** Bounds the cache for columns that are not categories (ids, free text). */
   private static readonly MAX_CACHED = 4096;
   private cachedCount = 0;
+
+  /**
+   * `codes`: for a parameter that feeds a model input loaded as category codes, each category's
+   * code; `readCodes` then gives the codes without building a string per row.
+   */
+  constructor(private readonly codes?: ReadonlyMap<string, number>) {}
+
+  get readsCodes(): boolean {
+    return this.codes !== undefined;
+  }
 
   /** `hashes`: DuckDB's hash() of each row's value, a UBIGINT vector. */
   read(
@@ -30,15 +51,43 @@ export class StringVectorReader {
     rows: number,
     valid: Uint8Array | undefined,
   ): (string | null)[] {
+    const values = new Array<string | null>(rows);
+    this.forEachRow(vector, hashes, rows, valid, (row, entry) => {
+      values[row] = entry ? entry.text : null;
+    });
+    return values;
+  }
+
+  /** The rows' category codes (see the constructor); a NULL gets the code of "", as text would. */
+  readCodes(
+    vector: duckdb.Vector,
+    hashes: duckdb.Vector,
+    rows: number,
+    valid: Uint8Array | undefined,
+  ): BigInt64Array {
+    const nullCode = this.codes?.get("") ?? UNKNOWN_CATEGORY_CODE;
+    const column = codeColumn(rows);
+    this.forEachRow(vector, hashes, rows, valid, (row, entry) =>
+      column.set(row, entry ? entry.code : nullCode),
+    );
+    return column.codes;
+  }
+
+  private forEachRow(
+    vector: duckdb.Vector,
+    hashes: duckdb.Vector,
+    rows: number,
+    valid: Uint8Array | undefined,
+    visit: (row: number, entry: CachedString | undefined) => void,
+  ): void {
     const data = duckdb.vector_get_data(vector, rows * 16);
     const aligned = data.byteOffset % 4 === 0 ? data : data.slice();
     const words = new Uint32Array(aligned.buffer, aligned.byteOffset, rows * 4);
     const hashBytes = duckdb.vector_get_data(hashes, rows * 8);
     const hashWords = new Uint32Array(hashBytes.buffer, hashBytes.byteOffset, rows * 2);
-    const values = new Array<string | null>(rows);
     for (let row = 0; row < rows; row += 1) {
       if (valid && valid[row] === 0) {
-        values[row] = null;
+        visit(row, undefined);
         continue;
       }
       const at = row * 4;
@@ -49,16 +98,16 @@ export class StringVectorReader {
       const w3 = length <= 12 ? (words[at + 3] as number) : (hashWords[row * 2 + 1] as number);
       const key = (Math.imul(Math.imul(prefix, 31) + w2, 31) + w3 + length) | 0;
       const bucket = this.cache.get(key);
-      let text: string | undefined;
+      let found: CachedString | undefined;
       if (bucket) {
         for (const entry of bucket) {
           if (entry.length === length && entry.prefix === prefix && entry.w2 === w2 && entry.w3 === w3) {
-            text = entry.text;
+            found = entry;
             break;
           }
         }
       }
-      if (text === undefined) {
+      if (found === undefined) {
         const bytes =
           length <= 12
             ? new Uint8Array(aligned.buffer, aligned.byteOffset + at * 4 + 4, length)
@@ -67,16 +116,15 @@ export class StringVectorReader {
                 aligned.byteOffset + at * 4 + 8,
                 length,
               );
-        text = StringVectorReader.decoder.decode(bytes);
+        const text = StringVectorReader.decoder.decode(bytes);
+        found = { length, prefix, w2, w3, text, code: this.codes?.get(text) ?? UNKNOWN_CATEGORY_CODE };
         if (this.cachedCount < StringVectorReader.MAX_CACHED) {
-          const entry = { length, prefix, w2, w3, text };
-          if (bucket) bucket.push(entry);
-          else this.cache.set(key, [entry]);
+          if (bucket) bucket.push(found);
+          else this.cache.set(key, [found]);
           this.cachedCount += 1;
         }
       }
-      values[row] = text;
+      visit(row, found);
     }
-    return values;
   }
 }

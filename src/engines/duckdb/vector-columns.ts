@@ -10,6 +10,8 @@ import { StringVectorReader } from "./string-vector-reader.js";
 export interface ArgumentColumn {
   readonly values: Float64Array | Float32Array | Int32Array | BigInt64Array | Uint8Array | (string | null)[];
   readonly valid: Uint8Array | undefined;
+  /** A text column read as the category codes of the model input it feeds (`values` are int64). */
+  readonly categoryCodes?: true;
 }
 
 const BYTES: Readonly<Record<Exclude<ParameterType, "STRING">, number>> = {
@@ -70,14 +72,21 @@ export interface ArgumentLayout {
   readonly strings: readonly (StringVectorReader | undefined)[];
 }
 
+/**
+ * `codes`: per parameter, the category codes of the model input it feeds, where the model loaded
+ * that input as codes; such a text column is read as its codes.
+ */
 export function argumentLayout(
   types: readonly ParameterType[],
   form: "positional" | "struct",
+  codes: readonly (ReadonlyMap<string, number> | undefined)[] = [],
 ): ArgumentLayout {
   return {
     types,
     form,
-    strings: types.map((type) => (type === "STRING" ? new StringVectorReader() : undefined)),
+    strings: types.map((type, index) =>
+      type === "STRING" ? new StringVectorReader(codes[index]) : undefined,
+    ),
   };
 }
 
@@ -106,17 +115,17 @@ export function readArgumentColumns(
       const valid = readValidity(vector, rows);
       const hashes = duckdb.data_chunk_get_vector(chunk, nextHash);
       nextHash += 1;
-      column = {
-        values: (layout.strings[index] as StringVectorReader).read(vector, hashes, rows, valid),
-        valid,
-      };
+      const reader = layout.strings[index] as StringVectorReader;
+      column = reader.readsCodes
+        ? { values: reader.readCodes(vector, hashes, rows, valid), valid, categoryCodes: true }
+        : { values: reader.read(vector, hashes, rows, valid), valid };
     } else {
       column = readNumericColumn(vector, type, rows);
     }
     if (!structValid) return column;
     const fieldValid = column.valid;
     const valid = fieldValid ? fieldValid.map((bit, row) => bit & (structValid[row] as number)) : structValid;
-    return { values: column.values, valid };
+    return { ...column, valid };
   });
   return { columns, structValid };
 }
