@@ -22,11 +22,13 @@ import {
  * ai.onnx.ml OneHotEncoder that compares it with a list of strings. Where that is all a string
  * input is used for, modelsql loads the graph with the input as int64 codes (its position in the
  * encoders' list) and each encoder comparing codes instead, and encodes the strings itself with a
- * Map lookup: the same one-hot vectors, so the same predictions, at about 450k rows/s.
+ * Map lookup: the same one-hot vectors, so the same predictions, at about 400k rows/s.
  *
- * Only encoders with `zeros` = 1 are rewritten: they give all zeros for an unknown value, and so
- * does a code no encoder lists (-1). An encoder with `zeros` = 0 fails on an unknown value, with a
- * message naming it; that model keeps its string input.
+ * Only encoders that give all zeros for an unknown value are rewritten (`zeros` absent or 1), as
+ * a code no encoder lists (-1) does; one with `zeros` = 0 fails on an unknown value with a message
+ * naming it, and keeps its string input. Anything unusual (a subgraph, an input that is also an
+ * output or has a default, categories that are not exact UTF-8, an encoder that also lists
+ * numbers) leaves the input as published; so does ONNX Runtime refusing the result (onnx-model.ts).
  */
 
 const ONNX_INT64 = 7;
@@ -58,11 +60,15 @@ function graphInputs(graphBytes: Uint8Array, graph: OnnxGraphSummary): GraphInpu
   return fieldsNumbered(graph.graphFields, ONNX_FIELDS.graph.input).map((field) => {
     const valueInfo = payload(graphBytes, field);
     const fields = readFields(valueInfo);
-    const typeField = fields.find((entry) => entry.field === ONNX_FIELDS.valueInfo.type);
-    const type = typeField ? payload(valueInfo, typeField) : new Uint8Array(0);
-    const tensorField = readFields(type).find((entry) => entry.field === ONNX_FIELDS.type.tensorType);
-    const tensor = tensorField ? payload(type, tensorField) : new Uint8Array(0);
-    const [elementType] = int64Values(tensor, readFields(tensor), ONNX_FIELDS.tensorType.elemType);
+    // A message field repeated on the wire is merged, a scalar one takes its last value: inputs
+    // written that way are unusual enough to leave alone (element type undefined).
+    const only = (bytes: Uint8Array, number: number) => {
+      const found = fieldsNumbered(readFields(bytes), number);
+      return found.length === 1 ? payload(bytes, found[0] as WireField) : new Uint8Array(0);
+    };
+    const tensor = only(only(valueInfo, ONNX_FIELDS.valueInfo.type), ONNX_FIELDS.type.tensorType);
+    const elementTypes = int64Values(tensor, readFields(tensor), ONNX_FIELDS.tensorType.elemType);
+    const elementType = elementTypes.length === 1 ? elementTypes[0] : undefined;
     return { name: stringOf(valueInfo, fields, ONNX_FIELDS.valueInfo.name), elementType, field };
   });
 }
@@ -85,34 +91,47 @@ function hasSubgraph(graphBytes: Uint8Array, node: OnnxNode): boolean {
   );
 }
 
-/** OneHotEncoder's `zeros`: 1 when absent (the ONNX default), 0 when present without a value. */
-function zerosOf(graphBytes: Uint8Array, node: OnnxNode): number {
-  for (const { bytes, fields } of attributeFieldsOf(graphBytes, node)) {
-    if (stringOf(bytes, fields, ATTRIBUTE.name) !== "zeros") continue;
-    return int64Values(bytes, fields, ATTRIBUTE.i)[0] ?? 0;
-  }
-  return 1;
-}
-
 function isStandardDomain(node: OnnxNode): boolean {
   return node.domain === "" || node.domain === "ai.onnx";
 }
 
-function isStringOneHotEncoder(graphBytes: Uint8Array, node: OnnxNode): boolean {
-  const categories = node.attributes.get("cats_strings");
-  return (
-    node.opType === "OneHotEncoder" &&
-    node.domain === "ai.onnx.ml" &&
-    categories !== undefined &&
-    categories.length > 0 &&
-    zerosOf(graphBytes, node) === 1
-  );
+/** Text exactly as ONNX Runtime compares it: byte for byte, so no BOM dropped, no bytes replaced. */
+const exactUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * The categories of a OneHotEncoder this rewrite may give codes to, else undefined. It must
+ * compare text (`cats_strings`, non-empty, each decoding to exactly its bytes), have no
+ * `cats_int64s` (ONNX Runtime refuses both lists filled; an empty one beside would be doubled),
+ * and give zeros for an unknown value: `zeros` absent (the default, 1) or an explicit 1.
+ */
+function rewritableCategories(graphBytes: Uint8Array, node: OnnxNode): string[] | undefined {
+  if (node.opType !== "OneHotEncoder" || node.domain !== "ai.onnx.ml") return undefined;
+  let categories: string[] | undefined;
+  let zeros: number | undefined = 1;
+  const seen = new Set<string>();
+  for (const { bytes, fields } of attributeFieldsOf(graphBytes, node)) {
+    const name = stringOf(bytes, fields, ATTRIBUTE.name);
+    if (seen.has(name)) return undefined;
+    seen.add(name);
+    if (name === "cats_int64s") return undefined;
+    if (name === "zeros") zeros = int64Values(bytes, fields, ATTRIBUTE.i).at(-1);
+    if (name === "cats_strings") {
+      try {
+        categories = fieldsNumbered(fields, ONNX_FIELDS.attribute.strings).map((field) =>
+          exactUtf8.decode(payload(bytes, field)),
+        );
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return zeros === 1 && categories && categories.length > 0 ? categories : undefined;
 }
 
 interface InputUses {
   /** Values between the input and its encoders (their value_info is dropped). */
   readonly passedThrough: string[];
-  readonly encoders: OnnxNode[];
+  readonly encoders: { readonly node: OnnxNode; readonly categories: readonly string[] }[];
 }
 
 /** How a string input reaches OneHotEncoders, or undefined if it is used any other way. */
@@ -137,10 +156,10 @@ function usesOf(
         const output = node.outputs[0] as string;
         uses.passedThrough.push(output);
         pending.push(output);
-      } else if (index === 0 && isStringOneHotEncoder(graphBytes, node)) {
-        uses.encoders.push(node);
       } else {
-        return undefined;
+        const categories = index === 0 ? rewritableCategories(graphBytes, node) : undefined;
+        if (!categories) return undefined;
+        uses.encoders.push({ node, categories });
       }
     }
   }
@@ -187,10 +206,10 @@ function int64ListAttribute(name: string, values: readonly number[]): Uint8Array
 function codedEncoder(
   graphBytes: Uint8Array,
   node: OnnxNode,
+  categories: readonly string[],
   codes: ReadonlyMap<string, number>,
 ): Uint8Array {
   const nodeBytes = payload(graphBytes, node.wire);
-  const categories = (node.attributes.get("cats_strings") ?? []) as string[];
   const fields = readFields(nodeBytes).map((field) => {
     if (field.field !== ONNX_FIELDS.node.attribute) return nodeBytes.subarray(field.start, field.end);
     const attribute = payload(nodeBytes, field);
@@ -238,16 +257,14 @@ export function rewriteCategoricalInputs(
     const uses = usesOf(graphBytes, graph, consumers, input.name);
     if (!uses) continue;
     const codes = new Map<string, number>();
-    for (const encoder of uses.encoders) {
-      for (const category of (encoder.attributes.get("cats_strings") ?? []) as string[]) {
-        if (!codes.has(category)) codes.set(category, codes.size);
-      }
+    for (const { categories } of uses.encoders) {
+      for (const category of categories) if (!codes.has(category)) codes.set(category, codes.size);
     }
-    // An encoder reached along two paths is rewritten once, with the same codes.
-    for (const encoder of uses.encoders)
-      replacedFields.set(encoder.wire.start, codedEncoder(graphBytes, encoder, codes));
+    for (const { node, categories } of uses.encoders) {
+      replacedFields.set(node.wire.start, codedEncoder(graphBytes, node, categories, codes));
+    }
     replacedFields.set(input.field.start, asInt64Input(graphBytes, input));
-    for (const value of uses.passedThrough) droppedValueInfo.add(value);
+    for (const value of [input.name, ...uses.passedThrough]) droppedValueInfo.add(value);
     codedInputs.set(input.name, codes);
   }
   if (codedInputs.size === 0) return unchanged;

@@ -70,27 +70,41 @@ export class OnnxModel {
     const zipMapRewrite = rewriteZipMapOutputs(original, graph);
     const codesRewrite =
       options.categoryCodes === false
-        ? { modelBytes: zipMapRewrite.modelBytes, codedInputs: new Map() as CategoryCodes }
+        ? undefined
         : rewriteCategoricalInputs(
             zipMapRewrite.modelBytes,
             zipMapRewrite.modelBytes === original ? graph : readOnnxGraph(zipMapRewrite.modelBytes),
           );
-    const bytes = codesRewrite.modelBytes;
-    const session = newNativeSession();
     const settings = sessionOptions(options);
-    if (bytes === original) {
-      session.loadModel(file, settings);
-    } else {
-      // A model loaded from memory finds its external data files (an MLflow model over 2 GB, or
-      // one saved that way) in the folder this setting names: the original's folder. Tested with
-      // a model whose weights are external (test/models/category-codes.test.ts).
-      const externalDataFolder = {
-        model_external_initializers_file_folder_path: path.dirname(path.resolve(file)),
-      };
+    const loadSession = (bytes: Uint8Array): NativeInferenceSession => {
+      const session = newNativeSession();
+      if (bytes === original) {
+        session.loadModel(file, settings);
+        return session;
+      }
+      // A model loaded from memory finds its external data files (initializers, or tensors in
+      // attributes) in the folder this setting names: the original's folder. Tested with models
+      // whose weights are external (test/models/category-codes.test.ts, the MLflow suite).
+      const externalDataFolder = path.dirname(path.resolve(file));
       session.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, {
         ...settings,
-        ...(graph.externalDataFiles.length > 0 ? { extra: { session: externalDataFolder } } : {}),
+        extra: { session: { model_external_initializers_file_folder_path: externalDataFolder } },
       });
+      return session;
+    };
+    let session: NativeInferenceSession;
+    let coded: CategoryCodes = new Map();
+    if (codesRewrite && codesRewrite.codedInputs.size > 0) {
+      try {
+        session = loadSession(codesRewrite.modelBytes);
+        coded = codesRewrite.codedInputs;
+      } catch {
+        // The codes are an optimization: a graph ONNX Runtime refuses once rewritten (an operator
+        // set it reads differently, say) is loaded as published, and the error, if any, is its own.
+        session = loadSession(zipMapRewrite.modelBytes);
+      }
+    } else {
+      session = loadSession(zipMapRewrite.modelBytes);
     }
     const rewritten = new Set(zipMapRewrite.replacements.map((replacement) => replacement.output));
     const outputs: OutputDescription[] = session.outputMetadata.map((metadata) => ({
@@ -98,7 +112,6 @@ export class OnnxModel {
       ...(rewritten.has(metadata.name) ? { rewrittenFromZipMap: true } : {}),
     }));
     const classLabels = zipMapRewrite.replacements[0]?.classLabels ?? classLabelsOf(graph);
-    const coded = codesRewrite.codedInputs;
     const modelInterface: ModelInterface = {
       // A coded input still takes text: the codes are modelsql's, not the caller's.
       inputs: session.inputMetadata.map((metadata) => {
@@ -125,25 +138,50 @@ export class OnnxModel {
 
   /**
    * Runs the model synchronously; fetches the named outputs, by default every tensor output.
-   * An input loaded as category codes takes its text, or (from callers that read text as codes
-   * already) an int64 tensor of `categoryCodesOf` codes.
+   * Feeds are as `modelInterface` describes the inputs: text for a text input, also where the
+   * model loaded it as category codes.
    */
   run(
     feeds: Record<string, Tensor>,
     outputNames: readonly string[] = this.tensorOutputNames,
   ): Record<string, Tensor> {
+    return this.runFeeds(feeds, outputNames, false);
+  }
+
+  /**
+   * As `run`, for callers that read text as category codes already (the DuckDB UDF): an input
+   * loaded as codes may also be fed an int64 tensor of `categoryCodesOf` codes.
+   */
+  runWithCategoryCodes(
+    feeds: Record<string, Tensor>,
+    outputNames: readonly string[],
+  ): Record<string, Tensor> {
+    return this.runFeeds(feeds, outputNames, true);
+  }
+
+  private runFeeds(
+    feeds: Record<string, Tensor>,
+    outputNames: readonly string[],
+    codesAccepted: boolean,
+  ): Record<string, Tensor> {
     const fetches: Record<string, OnnxValue | null> = {};
     for (const name of outputNames) fetches[name] = null;
-    return this.session.run(this.encoded(feeds), fetches, {}) as Record<string, Tensor>;
+    return this.session.run(this.encoded(feeds, codesAccepted), fetches, {}) as Record<string, Tensor>;
   }
 
   /** The feeds with the text of every coded input replaced by its codes. */
-  private encoded(feeds: Record<string, Tensor>): Record<string, Tensor> {
+  private encoded(feeds: Record<string, Tensor>, codesAccepted: boolean): Record<string, Tensor> {
     if (this.categoryCodes.size === 0) return feeds;
     const encoded: Record<string, Tensor> = { ...feeds };
     for (const [name, codes] of this.categoryCodes) {
       const feed = feeds[name];
-      if (feed?.type !== "string") continue;
+      if (!feed || (codesAccepted && feed.type === "int64")) continue;
+      if (feed.type !== "string") {
+        // What ONNX Runtime would say of the graph as published, not of the int64 input it runs.
+        throw new Error(
+          `Unexpected input data type. Actual: (tensor(${feed.type})) , expected: (tensor(string)) for input '${name}'`,
+        );
+      }
       encoded[name] = new Tensor("int64", encodeCategories(feed.data as string[], codes), feed.dims);
     }
     return encoded;

@@ -38,7 +38,7 @@ const UNSEEN: Record<string, readonly string[]> = {
   contract: ["Two years", "One year", "Month-to-month"],
 };
 
-it("values no encoder lists score as the published graph scores them as text, over several chunks", async () => {
+it("values no encoder lists score as the published graph scores them as text, in both call forms", async () => {
   const session = example.session;
   // 7043 customers (4 chunks); every 3rd row gets an unseen or variant value in 4 columns.
   const replaced = Object.entries(UNSEEN)
@@ -51,7 +51,7 @@ it("values no encoder lists score as the published graph scores them as text, ov
     `CREATE TABLE main.sales.unseen AS SELECT * REPLACE (${replaced}) FROM (SELECT row_number() OVER () AS n, * FROM customers)`,
   );
   const scored = await session.queryRows(
-    `SELECT churn_v2_onnx(${FEATURE_COLUMNS}) AS p, ${FEATURE_COLUMNS} FROM unseen ORDER BY n`,
+    `SELECT churn_v2_onnx(${FEATURE_COLUMNS}) AS p, churn_v2_onnx(struct_pack(${FEATURE_COLUMNS})) AS p_struct, ${FEATURE_COLUMNS} FROM unseen ORDER BY n`,
   );
   expect(scored).toHaveLength(7043);
   expect(new Set(scored.map((row) => row.payment_method))).toContain("Bank transfer (manual)");
@@ -79,4 +79,5 @@ it("values no encoder lists score as the published graph scores them as text, ov
   published.dispose();
   const expected = scored.map((_, row) => probabilities[row * 2 + 1] as number);
   expect(scored.map((row) => row.p)).toEqual(expected);
+  expect(scored.map((row) => row.p_struct)).toEqual(expected);
 });

@@ -1,9 +1,10 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Tensor } from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import { encodeCategories } from "../../src/models/category-codes-rewrite.js";
+import { encodeCategories, rewriteCategoricalInputs } from "../../src/models/category-codes-rewrite.js";
 import { type ColumnValues, columnTensor } from "../../src/models/column-tensor.js";
+import { readOnnxGraph } from "../../src/models/onnx-graph.js";
 import { OnnxModel } from "../../src/models/onnx-model.js";
 import {
   GRADIENT_BOOSTED_TREES_DIRECTORY,
@@ -72,7 +73,7 @@ describe("text inputs loaded as category codes", () => {
       expect(coded).toHaveLength(15);
       expect(coded.every((input) => input.elementType === "string")).toBe(true);
       expect(rewrittenModel.categoryCodesOf("tenure")).toBeUndefined();
-      // The codes are positions in the encoder's own category list (read independently here).
+      // The codes are positions in the encoder's category list, as skl2onnx wrote it (sorted).
       expect([...(rewrittenModel.categoryCodesOf("Contract") ?? [])]).toEqual([
         ["Month-to-month", 0],
         ["One year", 1],
@@ -102,11 +103,9 @@ describe("text inputs loaded as category codes", () => {
     expect(withText).toBe(files.length - 1);
   });
 
-  const colors = (values: readonly (string | null)[]) => (model: OnnxModel) => {
-    const input = model.modelInterface.inputs[0];
-    if (!input) throw new Error("no input");
-    return { color: columnTensor(input, values) };
-  };
+  const colors = (values: readonly (string | null)[]) => (_model?: OnnxModel) => ({
+    color: columnTensor({ name: "color", elementType: "string", shape: ["N"] }, values),
+  });
   const sample = ["red", "blue", "green", "purple", "", null, "RED"];
 
   it("one input reaching two encoders gets one code per distinct category, and value_info is dropped", () => {
@@ -151,24 +150,94 @@ describe("text inputs loaded as category codes", () => {
     expectSameOutputs(published, rewritten);
   });
 
-  it("a rewritten model with external data loads from memory, finding its weights beside the file", () => {
+  it("a model with external data and a ZipMap loads from memory, finding its weights beside the file", () => {
     const directory = path.join(FIXTURES, "category_external");
     const before = readdirSync(directory).sort();
     const file = path.join(directory, "model.onnx");
     const { published, rewritten, rewrittenModel } = outputsAsPublishedAndRewritten(file, colors(sample));
     expect(rewrittenModel.categoryCodesOf("color")).toBeDefined();
-    // Hand-computed: weights 1.5 (red), -2 (green), 0.25 (blue); anything else scores 0.
-    expect(Array.from(rewritten.score?.data as Float32Array)).toEqual([1.5, 0.25, -2, 0, 0, 0, 0]);
+    expect(rewrittenModel.modelInterface.outputs).toContainEqual({
+      name: "probabilities",
+      elementType: "float32",
+      shape: ["N", 2],
+      rewrittenFromZipMap: true,
+    });
+    // Hand-computed: weight rows [1.5, 0] (red), [-2, 1] (green), [0.25, 0.5] (blue); anything
+    // else scores [0, 0]; probabilities are their softmax.
+    const scores = [
+      [1.5, 0],
+      [0.25, 0.5],
+      [-2, 1],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ];
+    expect(Array.from(rewritten.score?.data as Float32Array)).toEqual(scores.flat());
+    const softmax = scores.flatMap(([a, b]) =>
+      [a as number, b as number].map((x) => Math.exp(x) / (Math.exp(a as number) + Math.exp(b as number))),
+    );
+    Array.from(rewritten.probabilities?.data as Float32Array).forEach((value, index) => {
+      expect(value).toBeCloseTo(softmax[index] as number, 6);
+    });
     expectSameOutputs(published, rewritten);
     expect(readdirSync(directory).sort()).toEqual(before);
   });
 
-  it("a coded input also takes its codes as an int64 tensor", () => {
+  it("follows Unsqueeze, Flatten, Squeeze and Reshape, and keeps a category's byte-order mark", () => {
+    const file = path.join(FIXTURES, "category_squeeze_chain.onnx");
+    const values = ["red", "\uFEFFgreen", "green", "purple", "", null];
+    const { published, rewritten, rewrittenModel } = outputsAsPublishedAndRewritten(file, colors(values));
+    expect([...(rewrittenModel.categoryCodesOf("color") ?? [])]).toEqual([
+      ["red", 0],
+      ["\uFEFFgreen", 1],
+      ["green", 2],
+    ]);
+    expect(Array.from(rewritten.one_hot?.data as Float32Array)).toEqual([
+      1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ]);
+    expectSameOutputs(published, rewritten);
+  });
+
+  for (const [fixture, what, firstRows] of [
+    // Node's binding takes no feed for an input with a default: the default ("green") is scored.
+    ["category_unusual_default", "an input with a default value (an initializer of its name)", [0, 1]],
+    ["category_unusual_input_out", "an input that is also a graph output", [1, 0, 0, 0, 0, 1]],
+    [
+      "category_unusual_passed_out",
+      "a value on the way to the encoder that is a graph output",
+      [1, 0, 0, 0, 0, 1],
+    ],
+    ["category_unusual_subgraph", "a model with a subgraph", [1, 0, 0, 0, 0, 1]],
+  ] as const) {
+    it(`leaves the text of ${what} as published`, () => {
+      const file = path.join(FIXTURES, `${fixture}.onnx`);
+      const { published, rewritten, rewrittenModel } = outputsAsPublishedAndRewritten(file, colors(sample));
+      expect(rewrittenModel.categoryCodesOf("color")).toBeUndefined();
+      // Left alone by the rewrite itself, not only by ONNX Runtime refusing its result.
+      const bytes = readFileSync(file);
+      expect(rewriteCategoricalInputs(bytes, readOnnxGraph(bytes)).modelBytes).toBe(bytes);
+      expect(Array.from(rewritten.one_hot?.data as Float32Array).slice(0, 6)).toEqual(firstRows);
+      expectSameOutputs(published, rewritten);
+    });
+  }
+
+  it("does not make loadable an encoder ONNX Runtime refuses as published (both category lists)", () => {
+    const file = path.join(FIXTURES, "category_unusual_both_lists.onnx");
+    expect(() => OnnxModel.load(file, { categoryCodes: false })).toThrow(/cats_/);
+    expect(() => OnnxModel.load(file)).toThrow(/cats_/);
+    const bytes = readFileSync(file);
+    expect(rewriteCategoricalInputs(bytes, readOnnxGraph(bytes)).codedInputs.size).toBe(0);
+  });
+
+  it("takes codes only where the caller says it reads text as codes", () => {
     const model = OnnxModel.load(path.join(FIXTURES, "category_shared_input.onnx"));
     const codes = model.categoryCodesOf("color") ?? new Map();
     const asText = model.run(colors(["blue", "red"])(model));
-    const asCodes = model.run({ color: new Tensor("int64", encodeCategories(["blue", "red"], codes), [2]) });
-    expect(asCodes.one_hot?.data).toEqual(asText.one_hot?.data);
+    const codeFeeds = { color: new Tensor("int64", encodeCategories(["blue", "red"], codes), [2]) };
+    expect(model.runWithCategoryCodes(codeFeeds, ["one_hot"]).one_hot?.data).toEqual(asText.one_hot?.data);
+    // As published, the input takes text: numbers are refused, as ONNX Runtime refuses them.
+    expect(() => model.run(codeFeeds)).toThrow(/expected: \(tensor\(string\)\) for input 'color'/);
     model.dispose();
   });
 

@@ -6,11 +6,16 @@ import type { ArgumentColumn } from "./vector-columns.js";
 /** A coded text column's tensor: the model loads that input as int64 codes (see onnx-model.ts). */
 function codesTensor(codes: BigInt64Array, rows: Int32Array | undefined, shape: number[]): Tensor {
   if (!rows) return new Tensor("int64", codes, shape);
-  return new Tensor(
-    "int64",
-    BigInt64Array.from(rows, (row) => codes[row] as bigint),
-    shape,
-  );
+  // Copied as pairs of 32-bit words: the same bytes, without a BigInt per value.
+  const picked = new BigInt64Array(rows.length);
+  const from = new Int32Array(codes.buffer, codes.byteOffset, codes.length * 2);
+  const to = new Int32Array(picked.buffer);
+  for (let index = 0; index < rows.length; index += 1) {
+    const row = rows[index] as number;
+    to[index * 2] = from[row * 2] as number;
+    to[index * 2 + 1] = from[row * 2 + 1] as number;
+  }
+  return new Tensor("int64", picked, shape);
 }
 
 /**

@@ -238,7 +238,7 @@ export function createPredictionUdf(
         if (input) feeds[input.name] = feedTensor(input, columns[index] as ArgumentColumn, rows, scored);
       });
       try {
-        outputs = model.run(feeds, fetches);
+        outputs = model.runWithCategoryCodes(feeds, fetches);
       } catch (error) {
         throw new ModelSqlError(
           "MODEL_EXECUTION_FAILED",

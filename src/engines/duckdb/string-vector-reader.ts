@@ -29,7 +29,8 @@ interface CachedString {
  */
 export class StringVectorReader {
   private readonly cache = new Map<number, CachedString[]>();
-  private static readonly decoder = new TextDecoder();
+  /** Text as DuckDB holds it: a leading byte-order mark is kept, as in any other value. */
+  private static readonly decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   /** Bounds the cache for columns that are not categories (ids, free text). */
   private static readonly MAX_CACHED = 4096;
   private cachedCount = 0;
