@@ -2,7 +2,7 @@
  * The benchmark suite: modelsql against the physical limit and peer systems, on the same machine
  * in one run, written to bench/results.json and bench/RESULTS.md.
  *
- *   npm run bench:suite                                   # 1,000,000 rows; about 20 minutes on 2 cores
+ *   npm run bench:suite                                   # 1,000,000 rows; about 15 minutes on 2 cores
  *   npm run bench:suite -- --quick --output /tmp/bench    # a short run, for CI
  *
  * Rows: the 7043 Telco customers resampled with replacement (row i is customer hash(i) mod 7043),
