@@ -34,8 +34,6 @@ import {
 const ONNX_INT64 = 7;
 const ONNX_STRING = 8;
 const ATTRIBUTE_INTS = 7;
-/** AttributeProto fields read or written here, beyond those onnx-graph.ts reads. */
-const ATTRIBUTE = { name: 1, i: 3, graph: 6, graphs: 11, type: 20 } as const;
 /** Operators that pass their first input on with its element type and values unchanged. */
 const PASS_THROUGH = new Set(["Reshape", "Identity", "Flatten", "Squeeze", "Unsqueeze"]);
 /** The code of a value no encoder lists; every encoder gives it all zeros. */
@@ -87,7 +85,9 @@ function attributeFieldsOf(
 /** A node with a subgraph (If, Loop, Scan) may use any value of the outer graph unseen here. */
 function hasSubgraph(graphBytes: Uint8Array, node: OnnxNode): boolean {
   return attributeFieldsOf(graphBytes, node).some(({ fields }) =>
-    fields.some((field) => field.field === ATTRIBUTE.graph || field.field === ATTRIBUTE.graphs),
+    fields.some(
+      (field) => field.field === ONNX_FIELDS.attribute.graph || field.field === ONNX_FIELDS.attribute.graphs,
+    ),
   );
 }
 
@@ -110,11 +110,11 @@ function rewritableCategories(graphBytes: Uint8Array, node: OnnxNode): string[] 
   let zeros: number | undefined = 1;
   const seen = new Set<string>();
   for (const { bytes, fields } of attributeFieldsOf(graphBytes, node)) {
-    const name = stringOf(bytes, fields, ATTRIBUTE.name);
+    const name = stringOf(bytes, fields, ONNX_FIELDS.attribute.name);
     if (seen.has(name)) return undefined;
     seen.add(name);
     if (name === "cats_int64s") return undefined;
-    if (name === "zeros") zeros = int64Values(bytes, fields, ATTRIBUTE.i).at(-1);
+    if (name === "zeros") zeros = int64Values(bytes, fields, ONNX_FIELDS.attribute.i).at(-1);
     if (name === "cats_strings") {
       try {
         categories = fieldsNumbered(fields, ONNX_FIELDS.attribute.strings).map((field) =>
@@ -196,9 +196,9 @@ function asInt64Input(graphBytes: Uint8Array, input: GraphInput): Uint8Array {
 
 function int64ListAttribute(name: string, values: readonly number[]): Uint8Array {
   return concatBytes([
-    encodeStringField(ATTRIBUTE.name, name),
+    encodeStringField(ONNX_FIELDS.attribute.name, name),
     ...values.map((value) => encodeVarintField(ONNX_FIELDS.attribute.ints, value)),
-    encodeVarintField(ATTRIBUTE.type, ATTRIBUTE_INTS),
+    encodeVarintField(ONNX_FIELDS.attribute.type, ATTRIBUTE_INTS),
   ]);
 }
 
@@ -213,7 +213,7 @@ function codedEncoder(
   const fields = readFields(nodeBytes).map((field) => {
     if (field.field !== ONNX_FIELDS.node.attribute) return nodeBytes.subarray(field.start, field.end);
     const attribute = payload(nodeBytes, field);
-    if (stringOf(attribute, readFields(attribute), ATTRIBUTE.name) !== "cats_strings") {
+    if (stringOf(attribute, readFields(attribute), ONNX_FIELDS.attribute.name) !== "cats_strings") {
       return nodeBytes.subarray(field.start, field.end);
     }
     const coded = int64ListAttribute(

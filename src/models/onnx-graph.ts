@@ -14,7 +14,7 @@ export const ONNX_FIELDS = {
   opsetImport: { domain: 1, version: 2 },
   graph: { node: 1, initializer: 5, input: 11, output: 12, valueInfo: 13 },
   node: { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 },
-  attribute: { name: 1, ints: 8, strings: 9 },
+  attribute: { name: 1, i: 3, graph: 6, ints: 8, strings: 9, graphs: 11, type: 20 },
   tensor: { name: 8, externalData: 13, dataLocation: 14 },
   stringEntry: { key: 1, value: 2 },
   valueInfo: { name: 1, type: 2 },

@@ -73,7 +73,12 @@ export class StringVectorReader {
    * `codes`: for a parameter that feeds a model input loaded as category codes, each category's
    * code; `readCodes` then gives the codes without building a string per row.
    */
-  constructor(private readonly codes?: ReadonlyMap<string, number>) {}
+  /** The code a NULL gets: that of "", as a NULL fed as text would be. */
+  private readonly nullCode: number;
+
+  constructor(private readonly codes?: ReadonlyMap<string, number>) {
+    this.nullCode = codes?.get("") ?? UNKNOWN_CATEGORY_CODE;
+  }
 
   get readsCodes(): boolean {
     return this.codes !== undefined;
@@ -101,12 +106,11 @@ export class StringVectorReader {
     rows: number,
     valid: Uint8Array | undefined,
   ): BigInt64Array {
-    const nullCode = this.codes?.get("") ?? UNKNOWN_CATEGORY_CODE;
     const chunk = new ChunkStrings(vector, hashes, rows);
     const column = codeColumn(rows);
     for (let row = 0; row < rows; row += 1) {
       const code =
-        valid && valid[row] === 0 ? nullCode : (this.entryCodes[this.entryOf(chunk, row)] as number);
+        valid && valid[row] === 0 ? this.nullCode : (this.entryCodes[this.entryOf(chunk, row)] as number);
       column.set(row, code);
     }
     return column.codes;
